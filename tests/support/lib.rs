@@ -1,0 +1,1 @@
+//! Helpers for the book-wide tests in tests/.
