@@ -6,9 +6,11 @@
 //! - [`procfs`]: what `/proc` says about a process or a PID namespace;
 //! - [`wait`]: waiting on readiness instead of sleeping;
 //! - [`spawn`]: starting a program as PID 1 of fresh namespaces;
+//! - [`bins`]: finding (building) the binaries of other labs;
 //! - [`enter`]: running a program inside the namespaces of another process;
 //! - [`prereq`]: deciding whether a test may run here, or must skip or fail.
 
+pub mod bins;
 pub mod enter;
 pub mod error;
 pub mod namespaces;
@@ -17,6 +19,7 @@ pub mod procfs;
 pub mod spawn;
 pub mod wait;
 
+pub use bins::workspace_binary;
 pub use enter::{CommandInNamespaces, EnterOptions};
 pub use error::{Error, Result};
 pub use namespaces::{NsKind, ns_inode};

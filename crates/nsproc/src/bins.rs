@@ -1,0 +1,75 @@
+//! Finding the binaries of the workspace's labs from another crate's tests.
+//!
+//! A test of `setns-demo` needs the `pause` binary, but Cargo only hands a
+//! test the binaries of its own package. So we build the one we need with a
+//! nested `cargo build` (a no-op when it is fresh) into a target directory of
+//! its own, which keeps it clear of the outer build's lock. An environment
+//! variable named after the binary (`PAUSE_BIN` for `pause`) overrides it, so
+//! a reader can put upstream's C pause, or their own, under the same tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::error::{Error, Result};
+
+/// The root of the Cargo workspace (this crate lives in `crates/nsproc`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/nsproc has two ancestors")
+        .to_path_buf()
+}
+
+/// The variable that overrides binary `bin`: `pause-tiny` -> `PAUSE_TINY_BIN`.
+pub fn override_var(bin: &str) -> String {
+    format!("{}_BIN", bin.to_uppercase().replace('-', "_"))
+}
+
+/// The path of binary `bin` of workspace package `package`: the override
+/// variable's value if set (it must exist), else a fresh debug build.
+pub fn workspace_binary(package: &str, bin: &str) -> Result<PathBuf> {
+    let var = override_var(bin);
+    if let Some(path) = std::env::var_os(&var) {
+        let path = PathBuf::from(path);
+        if !path.is_file() {
+            return Err(
+                Error::new(format!("use {var}={}", path.display()), "no such file")
+                    .hint("point it at an executable, or unset it to use the workspace's build"),
+            );
+        }
+        return Ok(path);
+    }
+    let root = workspace_root();
+    let target = root.join("target").join("lab-bins");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", &target)
+        .args(["build", "--quiet", "--package", package, "--bin", bin])
+        .output()
+        .map_err(|e| Error::new(format!("run cargo build -p {package}"), e))?;
+    if !output.status.success() {
+        return Err(Error::new(
+            format!("build binary {bin} of package {package}"),
+            String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        ));
+    }
+    Ok(target.join("debug").join(bin))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn override_variable_names() {
+        assert_eq!(override_var("pause"), "PAUSE_BIN");
+        assert_eq!(override_var("pause-tiny"), "PAUSE_TINY_BIN");
+    }
+
+    #[test]
+    fn workspace_root_holds_the_book() {
+        assert!(workspace_root().join("book.toml").is_file());
+    }
+}
