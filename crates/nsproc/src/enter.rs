@@ -168,7 +168,6 @@ mod tests {
     use super::*;
     use crate::prereq::{isolation, require};
     use crate::spawn::{NsCommand, Stdio};
-    use std::time::Duration;
 
     #[test]
     fn a_joined_process_shares_the_namespaces_and_sees_pid_1() {
@@ -218,16 +217,13 @@ mod tests {
             .status()
             .unwrap();
         assert_eq!(status.code(), Some(7));
-        drop(init);
-        let _ = Duration::ZERO;
     }
 
     #[test]
     fn joining_a_missing_process_fails_clearly() {
         let err = Command::new("true")
             .in_namespaces_of(i32::MAX, &[NsKind::Net])
-            .err()
-            .expect("should fail")
+            .expect_err("joining a missing process should fail")
             .to_string();
         assert!(err.contains("2147483647"), "{err}");
     }
