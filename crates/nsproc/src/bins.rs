@@ -58,6 +58,53 @@ pub fn workspace_binary(package: &str, bin: &str) -> Result<PathBuf> {
     Ok(target.join("debug").join(bin))
 }
 
+/// A static, release build of binary `bin` of workspace package `package`,
+/// for images built `FROM scratch` (no libc in the image). glibc is linked
+/// statically with `-C target-feature=+crt-static`, in a target directory of
+/// its own so the flag does not invalidate the ordinary builds.
+pub fn workspace_static_binary(package: &str, bin: &str) -> Result<PathBuf> {
+    let root = workspace_root();
+    let target_dir = root.join("target").join("static");
+    let triple = host_triple()?;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env("RUSTFLAGS", "-C target-feature=+crt-static")
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "--package",
+            package,
+            "--bin",
+            bin,
+        ])
+        .args(["--target", &triple])
+        .output()
+        .map_err(|e| Error::new(format!("run cargo build -p {package}"), e))?;
+    if !output.status.success() {
+        return Err(Error::new(
+            format!("build a static {bin} of package {package}"),
+            String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        ));
+    }
+    Ok(target_dir.join(triple).join("release").join(bin))
+}
+
+/// The target triple rustc builds for by default, e.g. `x86_64-unknown-linux-gnu`.
+pub fn host_triple() -> Result<String> {
+    let output = Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .map_err(|e| Error::new("run rustc -vV", e).hint("install Rust with rustup"))?;
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .map(str::to_string)
+        .ok_or_else(|| Error::new("read the host triple from rustc -vV", "no host: line"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +118,20 @@ mod tests {
     #[test]
     fn workspace_root_holds_the_book() {
         assert!(workspace_root().join("book.toml").is_file());
+    }
+
+    #[test]
+    fn static_pause_needs_no_dynamic_loader() {
+        let path = workspace_static_binary("pause", "pause").unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        // A dynamically linked ELF names its loader in a PT_INTERP segment.
+        let needle = b"/lib64/ld-linux";
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "{} is dynamically linked",
+            path.display()
+        );
+        let out = Command::new(&path).arg("-v").output().unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("pause.rs "));
     }
 }

@@ -19,7 +19,7 @@ pub mod procfs;
 pub mod spawn;
 pub mod wait;
 
-pub use bins::workspace_binary;
+pub use bins::{workspace_binary, workspace_static_binary};
 pub use enter::{CommandInNamespaces, EnterOptions};
 pub use error::{Error, Result};
 pub use namespaces::{NsKind, ns_inode};
