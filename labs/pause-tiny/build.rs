@@ -1,0 +1,47 @@
+//! Link arguments for the no-libc binary: no C start files, no libc, a static
+//! non-PIE executable with one load segment and no build id. They apply to
+//! release builds only, where the workspace profile sets `panic = "abort"`;
+//! `cfg(tiny_link)` tells src/main.rs that it is such a build.
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(tiny_link)");
+    println!("cargo::rerun-if-changed=build.rs");
+    let release = std::env::var("PROFILE").is_ok_and(|p| p == "release");
+    let linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
+    if !(release && linux) {
+        return;
+    }
+    println!("cargo::rustc-cfg=tiny_link");
+    // The same options for a C compiler driver (the default linker) or for
+    // ld.lld itself (`rust-lld`, which cross builds use: no aarch64 gcc needed).
+    let bare_lld = std::env::var("RUSTC_LINKER").is_ok_and(|l| l.ends_with("lld"));
+    if bare_lld {
+        for arg in [
+            "-static",
+            "--no-pie",
+            "--gc-sections",
+            "--build-id=none",
+            "-N",
+            "-z",
+            "norelro",
+            "--no-eh-frame-hdr",
+        ] {
+            println!("cargo::rustc-link-arg-bins={arg}");
+        }
+        return;
+    }
+    for arg in [
+        "-nostartfiles",
+        "-nostdlib",
+        "-static",
+        "-no-pie",
+        "-Wl,--gc-sections",
+        "-Wl,--build-id=none",
+        "-Wl,-N",
+        "-Wl,-z,norelro",
+        "-Wl,-z,noseparate-code",
+        "-Wl,--no-eh-frame-hdr",
+    ] {
+        println!("cargo::rustc-link-arg-bins={arg}");
+    }
+}

@@ -1,0 +1,56 @@
+//! The binary: an entry point in place of libc's start files, and a panic
+//! handler in place of std's. Only release builds (panic = "abort", link
+//! arguments from build.rs) make the real program; core is built with
+//! unwinding, so a no_std binary cannot be built with the dev profile.
+#![cfg_attr(all(panic = "abort", tiny_link), no_std, no_main)]
+
+#[cfg(all(panic = "abort", tiny_link))]
+mod entry {
+    // ANCHOR: start
+    // The kernel starts us at `_start` with the stack pointer at argc.
+    // Clear the frame pointer, pass that pointer on, keep the stack
+    // aligned to 16 bytes as the calling convention wants.
+    #[cfg(target_arch = "x86_64")]
+    core::arch::global_asm!(
+        ".globl _start",
+        "_start:",
+        "xor ebp, ebp",
+        "mov rdi, rsp",
+        "and rsp, -16",
+        "call {main}",
+        main = sym pause_tiny_main,
+    );
+    #[cfg(target_arch = "aarch64")]
+    core::arch::global_asm!(
+        ".globl _start",
+        "_start:",
+        "mov x29, #0",
+        "mov x30, #0",
+        "mov x0, sp",
+        "bl {main}",
+        main = sym pause_tiny_main,
+    );
+
+    /// Called only by `_start` above, with the kernel's stack pointer.
+    unsafe extern "C" fn pause_tiny_main(stack: *const usize) -> ! {
+        // SAFETY: `stack` is the initial stack pointer, as `run` requires.
+        unsafe { pause_tiny::run(stack) }
+    }
+    // ANCHOR_END: start
+
+    /// Nothing in pause-tiny can panic on its inputs; if it ever did, exit
+    /// with Rust's panic code rather than loop.
+    #[panic_handler]
+    fn panic(_: &core::panic::PanicInfo) -> ! {
+        pause_tiny::sys::exit(101)
+    }
+}
+
+#[cfg(not(all(panic = "abort", tiny_link)))]
+fn main() {
+    eprintln!(
+        "pause-tiny: this is a debug build, which cannot be the real no-libc program; \
+         build it with `cargo build --release -p pause-tiny`"
+    );
+    std::process::exit(2);
+}
