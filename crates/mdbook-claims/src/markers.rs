@@ -1,0 +1,230 @@
+//! Finding `{{#claim <id>}}` and `{{#claims-ledger}}` in a page.
+//!
+//! Markers inside fenced code blocks and inline code spans are left alone so
+//! chapters can show the syntax; `\{{#claim x}}` outside code is an escape
+//! that renders as the literal text `{{#claim x}}`.
+
+use std::ops::Range;
+
+const CLAIM_OPEN: &str = "{{#claim ";
+const LEDGER: &str = "{{#claims-ledger}}";
+
+/// What a marker asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MarkerKind {
+    /// `{{#claim <id>}}`: a badge.
+    Claim(String),
+    /// `{{#claims-ledger}}`: the whole ledger.
+    Ledger,
+    /// `\{{#...}}`: drop the backslash, keep the rest as text.
+    Escape,
+}
+
+/// One marker found in a page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Marker {
+    pub kind: MarkerKind,
+    /// Bytes of the page the marker occupies (for `Escape`: the backslash).
+    pub range: Range<usize>,
+    /// 1-based line of the marker.
+    pub line: usize,
+}
+
+/// The fence opening or closing a code block on this line, if any:
+/// (fence character, run length, rest of the line after the run).
+fn fence_of(line: &str) -> Option<(char, usize, &str)> {
+    // Fences may sit in list items or block quotes: skip indentation and `>`.
+    let body = line.trim_start_matches([' ', '\t', '>']);
+    let fence_char = body.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let run = body.chars().take_while(|c| *c == fence_char).count();
+    (run >= 3).then(|| (fence_char, run, &body[run..]))
+}
+
+/// Finds every marker outside code, in page order.
+pub fn scan(content: &str) -> Vec<Marker> {
+    let mut markers = Vec::new();
+    let mut open_fence: Option<(char, usize)> = None;
+    let mut offset = 0;
+    for (index, line) in content.split_inclusive('\n').enumerate() {
+        let line_no = index + 1;
+        match (open_fence, fence_of(line)) {
+            (None, Some((ch, run, rest))) if !(ch == '`' && rest.contains('`')) => {
+                open_fence = Some((ch, run));
+            }
+            (Some((ch, run)), Some((c, r, rest)))
+                if c == ch && r >= run && rest.trim().is_empty() =>
+            {
+                open_fence = None;
+            }
+            (Some(_), _) => {}
+            (None, _) => scan_line(line, offset, line_no, &mut markers),
+        }
+        offset += line.len();
+    }
+    markers
+}
+
+fn scan_line(line: &str, offset: usize, line_no: usize, markers: &mut Vec<Marker>) {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'`' => {
+                let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+                i += run;
+                if let Some(close) = closing_backticks(&line[i..], run) {
+                    i += close + run;
+                }
+            }
+            b'\\' if line[i + 1..].starts_with("{{#claim") => {
+                let start = offset + i;
+                markers.push(Marker {
+                    kind: MarkerKind::Escape,
+                    range: start..start + 1,
+                    line: line_no,
+                });
+                i += 1 + "{{#claim".len();
+            }
+            b'{' if line[i..].starts_with(LEDGER) => {
+                let start = offset + i;
+                markers.push(Marker {
+                    kind: MarkerKind::Ledger,
+                    range: start..start + LEDGER.len(),
+                    line: line_no,
+                });
+                i += LEDGER.len();
+            }
+            b'{' if line[i..].starts_with(CLAIM_OPEN) => {
+                let body_start = i + CLAIM_OPEN.len();
+                match line[body_start..].find("}}") {
+                    Some(len) => {
+                        let id = line[body_start..body_start + len].trim().to_string();
+                        let end = body_start + len + 2;
+                        markers.push(Marker {
+                            kind: MarkerKind::Claim(id),
+                            range: offset + i..offset + end,
+                            line: line_no,
+                        });
+                        i = end;
+                    }
+                    None => {
+                        // An unterminated marker is reported as an unknown id.
+                        markers.push(Marker {
+                            kind: MarkerKind::Claim(line[body_start..].trim().to_string()),
+                            range: offset + i..offset + line.trim_end().len(),
+                            line: line_no,
+                        });
+                        return;
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+}
+
+/// Offset (in `rest`) of the run of exactly `run` backticks that closes a code span.
+fn closing_backticks(rest: &str, run: usize) -> Option<usize> {
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let len = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+            if len == run {
+                return Some(i);
+            }
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Replaces every marker by `render(marker)`.
+pub fn expand(
+    content: &str,
+    markers: &[Marker],
+    mut render: impl FnMut(&Marker) -> String,
+) -> String {
+    let mut out = String::with_capacity(content.len());
+    let mut last = 0;
+    for marker in markers {
+        out.push_str(&content[last..marker.range.start]);
+        out.push_str(&render(marker));
+        last = marker.range.end;
+    }
+    out.push_str(&content[last..]);
+    out
+}
+
+/// The ids of the claim markers of a page, in order (for twin checks).
+pub fn claim_ids(content: &str) -> Vec<String> {
+    scan(content)
+        .into_iter()
+        .filter_map(|m| match m.kind {
+            MarkerKind::Claim(id) => Some(id),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_claims_and_ledger_with_lines() {
+        let page = "# T\n\nPause is PID 1 {{#claim pid1-is-pause}}.\n\n{{#claims-ledger}}\n";
+        let markers = scan(page);
+        assert_eq!(markers.len(), 2);
+        assert_eq!(markers[0].kind, MarkerKind::Claim("pid1-is-pause".into()));
+        assert_eq!(markers[0].line, 3);
+        assert_eq!(&page[markers[0].range.clone()], "{{#claim pid1-is-pause}}");
+        assert_eq!(markers[1].kind, MarkerKind::Ledger);
+        assert_eq!(markers[1].line, 5);
+    }
+
+    #[test]
+    fn ignores_fenced_code_and_inline_code() {
+        let page = "a `{{#claim in-span}}` b\n\
+                    ```markdown\n{{#claim in-fence}}\n```\n\
+                    ~~~~\n{{#claim tilde}}\n~~~\n~~~~\n\
+                    > ```\n> {{#claim quoted-fence}}\n> ```\n\
+                    - item\n    ```text\n    {{#claim list-fence}}\n    ```\n\
+                    ``{{#claim double}}`` and {{#claim real}}\n";
+        assert_eq!(claim_ids(page), ["real"]);
+    }
+
+    #[test]
+    fn escaped_marker_is_kept_as_text() {
+        let page = "write \\{{#claim some-id}} in a page\n";
+        let markers = scan(page);
+        assert_eq!(markers.len(), 1);
+        assert_eq!(markers[0].kind, MarkerKind::Escape);
+        let out = expand(page, &markers, |_| String::new());
+        assert_eq!(out, "write {{#claim some-id}} in a page\n");
+    }
+
+    #[test]
+    fn expand_replaces_in_order() {
+        let page = "x {{#claim a}} y {{#claim b}} z";
+        let markers = scan(page);
+        let out = expand(page, &markers, |m| match &m.kind {
+            MarkerKind::Claim(id) => format!("[{id}]"),
+            _ => unreachable!(),
+        });
+        assert_eq!(out, "x [a] y [b] z");
+    }
+
+    #[test]
+    fn unterminated_marker_is_reported() {
+        let markers = scan("text {{#claim oops\n");
+        assert_eq!(markers[0].kind, MarkerKind::Claim("oops".into()));
+    }
+
+    #[test]
+    fn unclosed_backtick_is_literal() {
+        assert_eq!(claim_ids("a ` b {{#claim c}}\n"), ["c"]);
+    }
+}
