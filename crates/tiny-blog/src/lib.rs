@@ -5,9 +5,11 @@
 //! - [`site`]: the posts and the HTML page;
 //! - [`http`]: just enough HTTP/1.x to answer nginx and curl;
 //! - [`processes`]: a `ps aux`-like list read from `/proc` (`pod-ps`);
-//! - [`namespaces`]: the namespace identities of a process (`pod-ns`).
+//! - [`namespaces`]: the namespace identities of a process (`pod-ns`);
+//! - [`ipc`]: SysV shared memory, made and listed (`pod-ipc`).
 
 pub mod http;
+pub mod ipc;
 pub mod namespaces;
 pub mod options;
 pub mod processes;
