@@ -313,13 +313,14 @@ tests = ["labs/demo/tests/demo.rs::pid_1_is_pause"]
         assert!(en.contains("[中文](../zh/hands-on.md)") && en.contains(">true<"));
         let zh_ledger = content_of(&out, "zh/claims.md");
         assert!(
-            zh_ledger.contains("## [实战演示](hands-on.md)"),
+            zh_ledger.contains("## 实战演示\n") && zh_ledger.contains("](hands-on.md)"),
             "{zh_ledger}"
         );
         assert!(zh_ledger.contains("id=\"claim-pid1-is-pause\""));
         let en_ledger = content_of(&out, "en/claims.md");
         assert!(
-            en_ledger.contains("## [Hands-on](hands-on.md)"),
+            en_ledger.contains("## Hands-on\n")
+                && en_ledger.contains("[→ Read the chapter](hands-on.md)"),
             "{en_ledger}"
         );
         let landing = content_of(&out, "index.md");

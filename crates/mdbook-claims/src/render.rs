@@ -194,12 +194,20 @@ struct LedgerWords {
     sources: &'static str,
     pending: &'static str,
     other_chapters: &'static str,
+    read_chapter: &'static str,
+    colon: &'static str,
+    open_paren: &'static str,
+    close_paren: &'static str,
 }
 
 fn words(lang: Lang) -> LedgerWords {
     match lang {
         Lang::Zh => LedgerWords {
             intro: "条论断",
+            read_chapter: "→ 阅读本章",
+            colon: "：",
+            open_paren: "（",
+            close_paren: "）",
             seed_said: "原文（种子手册）",
             statement: "本书的表述",
             tests: "测试",
@@ -209,6 +217,10 @@ fn words(lang: Lang) -> LedgerWords {
         },
         Lang::En => LedgerWords {
             intro: "claims",
+            read_chapter: "→ Read the chapter",
+            colon: ": ",
+            open_paren: " (",
+            close_paren: ")",
             seed_said: "the seed chapter (in Chinese)",
             statement: "What this book says",
             tests: "Tests",
@@ -236,10 +248,14 @@ pub fn ledger(
 ) -> String {
     let w = words(lang);
     let mut out = String::new();
+    let total = registry.claims.len();
+    let summary = match lang {
+        Lang::Zh => format!("共 {total} {}", w.intro),
+        Lang::En => format!("{total} {}", w.intro),
+    };
     out.push_str(&format!(
-        "<p class=\"claims-summary\">{} {}:",
-        registry.claims.len(),
-        w.intro
+        "<p class=\"claims-summary\">{summary}{}",
+        w.colon.trim_end()
     ));
     for verdict in Verdict::ALL {
         let count = registry
@@ -277,11 +293,12 @@ pub fn ledger(
 
     for (chapter, claims) in groups.into_iter().filter(|(_, claims)| !claims.is_empty()) {
         match chapter {
+            // The chapter link is not in the heading: mdBook wraps headings
+            // in an anchor, and anchors must not nest.
             Some(chapter) => out.push_str(&format!(
-                "## [{}]({}.md)\n\n",
-                escape(&chapter.title)
-                    .replace('[', "\\[")
-                    .replace(']', "\\]"),
+                "## {}\n\n<div class=\"claims-chapter-link\">\n\n[{}]({}.md)\n\n</div>\n\n",
+                escape(&chapter.title),
+                w.read_chapter,
                 chapter.stem
             )),
             None => out.push_str(&format!("## {}\n\n", w.other_chapters)),
@@ -319,8 +336,9 @@ fn entry(claim: &Claim, lang: Lang, w: &LedgerWords, options: &LedgerOptions) ->
         ));
     }
     html.push_str(&format!(
-        "<p class=\"claim-statement\"><strong>{}:</strong> {}</p>\n<ul class=\"claim-evidence-list\">\n",
+        "<p class=\"claim-statement\"><strong>{}{}</strong>{}</p>\n<ul class=\"claim-evidence-list\">\n",
         w.statement,
+        w.colon,
         escape(claim.statement(lang))
     ));
     for test in &claim.tests {
@@ -338,22 +356,25 @@ fn entry(claim: &Claim, lang: Lang, w: &LedgerWords, options: &LedgerOptions) ->
             None => code,
         };
         html.push_str(&format!(
-            "<li class=\"claim-test\">{}: {shown}</li>\n",
-            w.tests
+            "<li class=\"claim-test\">{}{}{shown}</li>\n",
+            w.tests, w.colon
         ));
     }
     for source in &claim.sources {
         html.push_str(&format!(
-            "<li class=\"claim-source\">{}: {}</li>\n",
+            "<li class=\"claim-source\">{}{}{}</li>\n",
             w.sources,
+            w.colon,
             source_link(source)
         ));
     }
     if let Some(lab) = &claim.pending {
         html.push_str(&format!(
-            "<li class=\"claim-pending\">{} (<code>{}</code>)</li>\n",
+            "<li class=\"claim-pending\">{}{}<code>{}</code>{}</li>\n",
             w.pending,
-            escape(lab)
+            w.open_paren,
+            escape(lab),
+            w.close_paren
         ));
     }
     html.push_str("</ul>\n</div>\n\n");
@@ -487,8 +508,9 @@ sources = ["plain text source"]
             },
         ];
         let zh = ledger(&registry, Lang::Zh, &chapters, &LedgerOptions::default());
-        let config_at = zh.find("## [配置沙箱镜像](configuration.md)").expect(&zh);
-        let hands_on_at = zh.find("## [实战演示](hands-on.md)").expect(&zh);
+        let config_at = zh.find("## 配置沙箱镜像\n").expect(&zh);
+        let hands_on_at = zh.find("## 实战演示\n").expect(&zh);
+        assert!(zh.contains("[→ 阅读本章](configuration.md)"), "{zh}");
         let other_at = zh.find("## 其他").expect(&zh);
         assert!(config_at < hands_on_at && hands_on_at < other_at);
         assert!(zh.find("id=\"claim-default-image\"").unwrap() > config_at);
@@ -501,9 +523,12 @@ sources = ["plain text source"]
         assert!(zh.contains("原文（种子手册）"));
         assert!(zh.contains("<code>labs/demo/tests/demo.rs::pid_1_is_pause</code>"));
         assert!(zh.contains("<a href=\"https://example.org/x\">shows x</a>"));
-        assert!(zh.contains("待测试 (<code>labs/docker-demo</code>)"));
-        assert!(zh.contains("出处: plain text source"));
-        assert!(zh.starts_with("<p class=\"claims-summary\">3 条论断:"));
+        assert!(zh.contains("待测试（<code>labs/docker-demo</code>）"));
+        assert!(zh.contains("出处：plain text source"));
+        assert!(
+            zh.starts_with("<p class=\"claims-summary\">共 3 条论断："),
+            "{zh}"
+        );
 
         let en = ledger(&registry, Lang::En, &chapters, &LedgerOptions::default());
         assert!(en.contains("pause is &quot;PID 1&quot;"));
