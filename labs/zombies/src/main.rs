@@ -1,0 +1,283 @@
+//! `zombie-reaping`: orphans, zombies and PID 1, shown and measured.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use zombie_reaping::demo::Progress;
+use zombie_reaping::input::{OrphanCount, orphan_count};
+use zombie_reaping::orphans::{Exits, make_orphans};
+use zombie_reaping::pod::InitKind;
+use zombie_reaping::{Error, Result, bench, census, demo, inits, pids_cgroup, subreaper};
+
+/// Orphans, zombies and PID 1: what the kernel asks of a pod's init, and
+/// what pause does about it.
+///
+/// The pause binary is found through --pause PATH, else $PAUSE_BIN, else a
+/// `pause` next to this program, else `pause` in $PATH.
+#[derive(Parser)]
+#[command(name = "zombie-reaping", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Start a pod whose PID 1 is INIT, make N orphans in it that exit
+    /// together, and count the zombies that remain.
+    Demo {
+        /// pause, none (never calls wait) or once (one waitpid per SIGCHLD).
+        #[arg(long, value_name = "INIT")]
+        init: String,
+        /// How many orphans to make.
+        #[arg(long, value_name = "N", allow_hyphen_values = true)]
+        orphans: String,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// The pause binary to use.
+        #[arg(long, value_name = "PATH")]
+        pause: Option<PathBuf>,
+    },
+    /// Make N orphans here (double fork): whoever is PID 1 (or the nearest
+    /// subreaper) inherits them and must reap them.
+    Orphans {
+        /// How many orphans to make.
+        #[arg(value_name = "N", allow_hyphen_values = true)]
+        count: String,
+        /// Each orphan exits at once, instead of all together at the end.
+        #[arg(long, conflicts_with = "report")]
+        one_by_one: bool,
+        /// Each orphan prints its PID and its new parent's PID.
+        #[arg(long)]
+        report: bool,
+        /// Print nothing on success.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Print how many zombies live in the PID namespace of process PID.
+    Count {
+        #[arg(long, value_name = "PID", allow_hyphen_values = true)]
+        pid: String,
+    },
+    /// Show zombies exhausting a pids cgroup limit (needs root).
+    PidsLimit {
+        /// pause, none or once.
+        #[arg(long, value_name = "INIT", default_value = "none")]
+        init: String,
+        /// pids.max of the pod's cgroup.
+        #[arg(long, default_value_t = 32)]
+        limit: u64,
+        /// How many orphans to try to make, one at a time.
+        #[arg(
+            long,
+            value_name = "N",
+            default_value = "100",
+            allow_hyphen_values = true
+        )]
+        orphans: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_name = "PATH")]
+        pause: Option<PathBuf>,
+    },
+    /// Collect orphans without being PID 1, with PR_SET_CHILD_SUBREAPER.
+    Subreaper {
+        #[arg(
+            long,
+            value_name = "N",
+            default_value = "100",
+            allow_hyphen_values = true
+        )]
+        orphans: String,
+        /// Do not set PR_SET_CHILD_SUBREAPER (the orphans go elsewhere).
+        #[arg(long)]
+        off: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure reaping: wall time and init CPU per zombie for each
+    /// pause-like binary given as NAME=PATH.
+    Bench {
+        #[arg(long = "init", value_name = "NAME=PATH", required = true)]
+        inits: Vec<String>,
+        #[arg(long, value_name = "N", default_value = "10000")]
+        orphans: String,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An init that never calls wait (used by `demo --init none`).
+    #[command(hide = true)]
+    InitNone,
+    /// An init that reaps one child per SIGCHLD (used by `demo --init once`).
+    #[command(hide = true)]
+    InitOnce,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(), // --help, --version
+        Err(e) => {
+            // One line: clap's message (its first paragraph), without the
+            // usage that follows.
+            let text = e.to_string();
+            let message: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            eprintln!(
+                "zombie-reaping: {}",
+                message.join(" ").trim_start_matches("error: ")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("zombie-reaping: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Parses N, printing the cap warning if there is one.
+fn orphans_arg(text: &str) -> Result<usize> {
+    let OrphanCount { value, warning } = orphan_count(text)?;
+    if let Some(warning) = warning {
+        eprintln!("zombie-reaping: {warning}");
+    }
+    Ok(value)
+}
+
+fn print_json(value: serde_json::Value) {
+    println!("{value}");
+}
+
+fn run(command: Cmd) -> Result<ExitCode> {
+    match command {
+        Cmd::Demo {
+            init,
+            orphans,
+            json,
+            pause,
+        } => {
+            let init = InitKind::parse(&init)?;
+            let orphans = orphans_arg(&orphans)?;
+            let progress = if json {
+                Progress::Quiet
+            } else {
+                Progress::for_stdout()
+            };
+            let report = demo::run(init, orphans, pause.as_deref(), &progress)?;
+            if json {
+                print_json(report.to_json());
+            }
+        }
+        Cmd::Orphans {
+            count,
+            one_by_one,
+            report,
+            quiet,
+        } => {
+            let count = orphans_arg(&count)?;
+            let exits = if one_by_one {
+                Exits::OneByOne
+            } else {
+                Exits::Together
+            };
+            let made = make_orphans(count, exits, report).map_err(|e| Error::new(e.to_string()))?;
+            if !quiet {
+                println!("made {made} orphans; the init of this PID namespace must reap them");
+            }
+        }
+        Cmd::Count { pid } => {
+            let pid: i32 = pid.trim().parse().map_err(|_| {
+                Error::new(format!("{pid:?} is not a process ID: give a PID above 0"))
+            })?;
+            println!("{}", census::census(pid)?.zombies);
+        }
+        Cmd::PidsLimit {
+            init,
+            limit,
+            orphans,
+            json,
+            pause,
+        } => {
+            let init = InitKind::parse(&init)?;
+            let orphans = orphans_arg(&orphans)?;
+            let progress = if json {
+                Progress::Quiet
+            } else {
+                Progress::Lines
+            };
+            let report = pids_cgroup::run(init, limit, orphans, pause.as_deref(), &progress)?;
+            if json {
+                print_json(report.to_json());
+            }
+        }
+        Cmd::Subreaper { orphans, off, json } => {
+            let orphans = orphans_arg(&orphans)?;
+            let report = subreaper::run(orphans, !off)?;
+            if json {
+                print_json(report.to_json());
+            } else {
+                let parents: Vec<String> = report
+                    .parents
+                    .iter()
+                    .map(|(pid, n)| format!("{n} orphans have parent {pid}"))
+                    .collect();
+                println!(
+                    "PID {} ({}): {}; it reaped {} of {} orphans",
+                    report.pid,
+                    if report.subreaper {
+                        "a subreaper"
+                    } else {
+                        "not a subreaper"
+                    },
+                    parents.join(", "),
+                    report.reaped,
+                    report.orphans
+                );
+            }
+        }
+        Cmd::Bench {
+            inits,
+            orphans,
+            rounds,
+            json,
+        } => {
+            let orphans = orphans_arg(&orphans)?;
+            let contenders = inits
+                .iter()
+                .map(|c| bench::Contender::parse(c))
+                .collect::<Result<Vec<_>>>()?;
+            let summaries = bench::run(&contenders, orphans, rounds.max(1))?;
+            if json {
+                print_json(serde_json::json!(
+                    summaries.iter().map(|s| s.to_json()).collect::<Vec<_>>()
+                ));
+            } else {
+                println!("{orphans} orphans exiting together, median of {rounds} rounds:");
+                println!(
+                    "{:<12} {:>12} {:>22}",
+                    "init", "wall ms", "init CPU ns/zombie"
+                );
+                for s in &summaries {
+                    println!(
+                        "{:<12} {:>12.1} {:>22.0}",
+                        s.name, s.median_wall_ms, s.median_cpu_ns_per_zombie
+                    );
+                }
+            }
+        }
+        Cmd::InitNone => inits::run_none(),
+        Cmd::InitOnce => inits::run_once(),
+    }
+    Ok(ExitCode::SUCCESS)
+}
