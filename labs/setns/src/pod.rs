@@ -95,9 +95,10 @@ fn build(
     // ANCHOR: spawn_pause
     // pause is born as PID 1 of new net, ipc, uts and pid namespaces (and,
     // rootless, of a user namespace mapping us to root). It creates none of
-    // them: we do, with clone(2); pause only keeps them alive.
+    // them: we do, with clone(2); pause only keeps them alive. It also gets a
+    // mount namespace, as under runc, which no member will join.
     let child = NsCommand::new(&request.pause)
-        .namespaces(&[NsKind::Net, NsKind::Ipc, NsKind::Uts, NsKind::Pid])
+        .namespaces(&[NsKind::Net, NsKind::Ipc, NsKind::Uts, NsKind::Pid, NsKind::Mnt])
         .stdin(Stdio::Null)
         .stdout(Stdio::Null)
         .stderr(Stdio::Null)
