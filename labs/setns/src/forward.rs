@@ -58,7 +58,11 @@ pub fn spawn(
         .arg("forward")
         .arg(pause.to_string())
         .stdin(Stdio::null())
-        .stdout(log_file.try_clone().map_err(|e| Error::new(e.to_string()))?)
+        .stdout(
+            log_file
+                .try_clone()
+                .map_err(|e| Error::new(e.to_string()))?,
+        )
         .stderr(log_file);
     let fds: Vec<RawFd> = listeners.iter().map(|l| l.as_raw_fd()).collect();
     for (fd, p) in fds.iter().zip(publish) {
@@ -97,7 +101,11 @@ pub fn spawn(
         let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
         return Err(Error::new(format!(
             "the forwarder did not start: {}",
-            if lines.is_empty() { "it printed nothing".into() } else { lines.join(" | ") }
+            if lines.is_empty() {
+                "it printed nothing".into()
+            } else {
+                lines.join(" | ")
+            }
         )));
     }
     Ok(id)
@@ -109,8 +117,11 @@ pub fn serve(pause: i32, listeners: &[(RawFd, u16)]) -> Result<()> {
     let mut bound = Vec::new();
     for &(fd, pod_port) in listeners {
         // Refuse anything that is not an inherited listening socket.
-        fcntl(unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) }, FcntlArg::F_GETFD)
-            .map_err(|e| Error::new(format!("fd {fd} is not open: {e}")))?;
+        fcntl(
+            unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) },
+            FcntlArg::F_GETFD,
+        )
+        .map_err(|e| Error::new(format!("fd {fd} is not open: {e}")))?;
         // SAFETY: the fd was handed to us by `run`, and is ours alone now.
         let listener = unsafe { TcpListener::from_raw_fd(fd) };
         let _ = fcntl(&listener, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC));
@@ -190,7 +201,14 @@ fn pidfd_open(pid: i32) -> Result<OwnedFd> {
 
 /// Parses the forwarder's `FD:POD_PORT` arguments.
 pub fn parse_listener(text: &str) -> Result<(RawFd, u16)> {
-    let bad = || Error::new(format!("bad forwarder argument {text:?}: expected FD:POD_PORT"));
+    let bad = || {
+        Error::new(format!(
+            "bad forwarder argument {text:?}: expected FD:POD_PORT"
+        ))
+    };
     let (fd, port) = text.split_once(':').ok_or_else(bad)?;
-    Ok((fd.parse().map_err(|_| bad())?, port.parse().map_err(|_| bad())?))
+    Ok((
+        fd.parse().map_err(|_| bad())?,
+        port.parse().map_err(|_| bad())?,
+    ))
 }

@@ -64,7 +64,10 @@ enum Command {
     Rm { name: String },
     /// (internal) The --publish forwarder daemon
     #[command(hide = true)]
-    Forward { pause_pid: i32, listeners: Vec<String> },
+    Forward {
+        pause_pid: i32,
+        listeners: Vec<String>,
+    },
 }
 
 fn main() {
@@ -130,7 +133,10 @@ fn dispatch(cli: Cli) -> Result<i32> {
             println!("pod {name} removed");
             Ok(0)
         }
-        Command::Forward { pause_pid, listeners } => {
+        Command::Forward {
+            pause_pid,
+            listeners,
+        } => {
             let listeners = listeners
                 .iter()
                 .map(|l| forward::parse_listener(l))
@@ -195,7 +201,11 @@ fn parse_share(text: &str) -> Result<Vec<NsKind>> {
 
 /// Where pause is: --pause, $SETNS_DEMO_PAUSE, $PAUSE_BIN, beside us, $PATH.
 fn find_pause(explicit: Option<PathBuf>) -> Result<PathBuf> {
-    let from_env = |var: &str| std::env::var_os(var).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let from_env = |var: &str| {
+        std::env::var_os(var)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     let given = explicit
         .map(|p| ("--pause", p))
         .or_else(|| from_env("SETNS_DEMO_PAUSE").map(|p| ("$SETNS_DEMO_PAUSE", p)))

@@ -171,7 +171,13 @@ fn become_member(argv: &[CString]) -> (Step, Errno) {
         return (Step::PrivateMounts, e);
     }
     let proc_flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
-    if let Err(e) = mount(Some("proc"), "/proc", Some("proc"), proc_flags, None::<&str>) {
+    if let Err(e) = mount(
+        Some("proc"),
+        "/proc",
+        Some("proc"),
+        proc_flags,
+        None::<&str>,
+    ) {
         return (Step::MountProc, e);
     }
     match nix::unistd::execvp(&argv[0], argv) {
@@ -203,8 +209,10 @@ fn pipe() -> Result<(OwnedFd, OwnedFd)> {
 
 fn c_strings(argv: &[String]) -> Result<Vec<CString>> {
     if argv.is_empty() {
-        return Err(Error::new("no command given: use `setns-demo exec NAME -- CMD [ARGS]...`")
-            .with_code(EXIT_SETUP_FAILED));
+        return Err(
+            Error::new("no command given: use `setns-demo exec NAME -- CMD [ARGS]...`")
+                .with_code(EXIT_SETUP_FAILED),
+        );
     }
     argv.iter()
         .map(|arg| {

@@ -12,8 +12,8 @@ use std::process::{Command, Stdio};
 
 use crate::error::{Error, Result};
 use crate::join::{self, Joins};
-use nsproc::NsKind;
 use crate::state::PodNetwork;
+use nsproc::NsKind;
 
 pub const SUBNET_ENV: &str = "SETNS_DEMO_SUBNET";
 pub const DEFAULT_SUBNET: &str = "10.213.0.0/24";
@@ -79,7 +79,9 @@ impl Subnet {
             .map(|index| self.slot(index))
             .find(|slot| {
                 !taken.contains(&slot.pod_ip)
-                    && !std::path::Path::new("/sys/class/net").join(&slot.host_if).exists()
+                    && !std::path::Path::new("/sys/class/net")
+                        .join(&slot.host_if)
+                        .exists()
             })
             .ok_or_else(|| {
                 Error::new(format!(
@@ -96,7 +98,13 @@ impl Subnet {
 /// Creates the veth pair, moves one end into the network namespace of
 /// process `pause` and sets both ends up with their addresses.
 pub fn create_veth(net: &PodNetwork, pause: i32) -> Result<()> {
-    let PodNetwork { host_if, host_ip, pod_ip, prefix, mac } = net;
+    let PodNetwork {
+        host_if,
+        host_ip,
+        pod_ip,
+        prefix,
+        mac,
+    } = net;
     let pod_if = format!("sp{}", &host_if[2..]);
     ip_batch(
         &format!(
@@ -130,7 +138,10 @@ pub fn loopback_up(pause: i32) -> Result<()> {
 /// Deletes the host end of a pod's veth pair (which deletes both ends);
 /// quiet if it is already gone.
 pub fn delete_veth(host_if: &str) {
-    if std::path::Path::new("/sys/class/net").join(host_if).exists() {
+    if std::path::Path::new("/sys/class/net")
+        .join(host_if)
+        .exists()
+    {
         let _ = Command::new("ip")
             .args(["link", "del", host_if])
             .stderr(Stdio::null())
@@ -152,9 +163,9 @@ fn ip_batch(commands: &str, joins: Option<Joins>) -> Result<()> {
             ip.pre_exec(move || joins.enter().map_err(std::io::Error::from));
         }
     }
-    let mut child = ip.spawn().map_err(|e| {
-        Error::new(format!("could not run `ip`: {e}; install iproute2"))
-    })?;
+    let mut child = ip
+        .spawn()
+        .map_err(|e| Error::new(format!("could not run `ip`: {e}; install iproute2")))?;
     if let Some(mut stdin) = child.stdin.take() {
         let _ = stdin.write_all(commands.as_bytes());
     }
@@ -164,11 +175,17 @@ fn ip_batch(commands: &str, joins: Option<Joins>) -> Result<()> {
     if output.status.success() {
         return Ok(());
     }
-    let where_ = if inside_pod { "in the pod" } else { "on the host" };
+    let where_ = if inside_pod {
+        "in the pod"
+    } else {
+        "on the host"
+    };
     Err(Error::new(format!(
         "`ip` failed {where_} ({}): {}",
         commands.lines().next().unwrap_or(""),
-        String::from_utf8_lossy(&output.stderr).trim().replace('\n', "; ")
+        String::from_utf8_lossy(&output.stderr)
+            .trim()
+            .replace('\n', "; ")
     )))
 }
 

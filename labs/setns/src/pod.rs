@@ -50,7 +50,9 @@ pub fn parse_publish(text: &str) -> Result<Publish> {
 pub fn validate_hostname(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 63
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
         && !name.starts_with(['-', '.']);
     if ok {
         Ok(())
@@ -64,7 +66,10 @@ pub fn validate_hostname(name: &str) -> Result<()> {
 /// Starts a pod; on any failure, whatever was made is unmade.
 pub fn run(request: RunRequest) -> Result<PodState> {
     state::validate_name(&request.name)?;
-    let hostname = request.hostname.clone().unwrap_or_else(|| request.name.clone());
+    let hostname = request
+        .hostname
+        .clone()
+        .unwrap_or_else(|| request.name.clone());
     validate_hostname(&hostname)?;
     let listeners = forward::bind_all(&request.publish)?;
     let _lock = state::lock()?;
@@ -98,7 +103,13 @@ fn build(
     // them: we do, with clone(2); pause only keeps them alive. It also gets a
     // mount namespace, as under runc, which no member will join.
     let child = NsCommand::new(&request.pause)
-        .namespaces(&[NsKind::Net, NsKind::Ipc, NsKind::Uts, NsKind::Pid, NsKind::Mnt])
+        .namespaces(&[
+            NsKind::Net,
+            NsKind::Ipc,
+            NsKind::Uts,
+            NsKind::Pid,
+            NsKind::Mnt,
+        ])
         .stdin(Stdio::Null)
         .stdout(Stdio::Null)
         .stderr(Stdio::Null)

@@ -52,7 +52,10 @@ impl ProcessId {
 
     /// Waits up to `timeout` for the process to end; true if it did.
     pub fn wait_dead(&self, timeout: Duration) -> bool {
-        nsproc::wait_until(timeout, "process to end", || (!self.is_alive()).then_some(())).is_ok()
+        nsproc::wait_until(timeout, "process to end", || {
+            (!self.is_alive()).then_some(())
+        })
+        .is_ok()
     }
 
     /// SIGTERM, then SIGKILL if it is still there after `grace`.
@@ -68,8 +71,14 @@ impl ProcessId {
 /// The namespace inodes of `pid` for the kinds a pod is made of, in the
 /// order net, ipc, uts, pid, mnt (None where /proc does not tell us).
 pub fn inodes(pid: i32) -> [Option<u64>; 5] {
-    [NsKind::Net, NsKind::Ipc, NsKind::Uts, NsKind::Pid, NsKind::Mnt]
-        .map(|kind| nsproc::ns_inode(pid, kind).ok())
+    [
+        NsKind::Net,
+        NsKind::Ipc,
+        NsKind::Uts,
+        NsKind::Pid,
+        NsKind::Mnt,
+    ]
+    .map(|kind| nsproc::ns_inode(pid, kind).ok())
 }
 
 /// The command line of `pid`, arguments separated by spaces.

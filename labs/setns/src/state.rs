@@ -86,7 +86,10 @@ pub fn state_root() -> PathBuf {
 /// Checks that `name` is a plain directory name we are willing to use.
 pub fn validate_name(name: &str) -> Result<()> {
     let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    let starts_well = name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let starts_well = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
     if name.len() > MAX_NAME_LEN || !starts_well || !name.chars().all(ok_char) {
         return Err(Error::new(format!(
             "invalid pod name {name:?}: use 1 to {MAX_NAME_LEN} letters, digits, '-', '_' \
@@ -156,7 +159,12 @@ pub fn load(name: &str) -> Result<PodState> {
                 "no pod named {name:?}: list pods with `setns-demo ls`"
             )));
         }
-        Err(e) => return Err(Error::new(format!("could not read {}: {e}", path.display()))),
+        Err(e) => {
+            return Err(Error::new(format!(
+                "could not read {}: {e}",
+                path.display()
+            )));
+        }
     };
     serde_json::from_str(&text).map_err(|e| {
         Error::new(format!(
@@ -188,7 +196,10 @@ pub fn remove(name: &str) -> Result<()> {
     match std::fs::remove_dir_all(&dir) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::new(format!("could not remove {}: {e}", dir.display()))),
+        Err(e) => Err(Error::new(format!(
+            "could not remove {}: {e}",
+            dir.display()
+        ))),
     }
 }
 
@@ -206,7 +217,16 @@ mod tests {
     #[test]
     fn names_that_escape_or_are_empty_or_too_long_are_refused() {
         let long = "a".repeat(MAX_NAME_LEN + 1);
-        for name in ["", "..", "../x", "/", "a/b", ".hidden", "-flag", long.as_str()] {
+        for name in [
+            "",
+            "..",
+            "../x",
+            "/",
+            "a/b",
+            ".hidden",
+            "-flag",
+            long.as_str(),
+        ] {
             let err = validate_name(name).unwrap_err().to_string();
             assert!(err.contains("invalid pod name"), "{name}: {err}");
         }

@@ -52,7 +52,11 @@ pub fn members(pod: &PodNamespaces) -> Vec<MemberInfo> {
 /// `setns-demo ls`: one line per pod.
 pub fn list() -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{:<20} {:<8} {:>9}  {:<15} PUBLISH", "NAME", "STATUS", "PAUSE", "IP");
+    let _ = writeln!(
+        out,
+        "{:<20} {:<8} {:>9}  {:<15} PUBLISH",
+        "NAME", "STATUS", "PAUSE", "IP"
+    );
     for name in state::names() {
         let Ok(pod) = state::load(&name) else {
             let _ = writeln!(out, "{name:<20} {:<8}", "damaged");
@@ -90,7 +94,11 @@ pub fn status(pod: &PodState) -> &'static str {
 /// its own PID namespace.
 pub fn ps(pod: &PodState) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{:>7} {:>8}  {:<6} COMMAND", "PID", "HOST-PID", "PID-NS");
+    let _ = writeln!(
+        out,
+        "{:>7} {:>8}  {:<6} COMMAND",
+        "PID", "HOST-PID", "PID-NS"
+    );
     for m in pod.namespaces.map(|ns| members(&ns)).unwrap_or_default() {
         let own = if m.in_pod_pid_namespace { "pod" } else { "own" };
         let pid = m.pid_in_namespace.map_or("?".into(), |p| p.to_string());

@@ -19,13 +19,21 @@ fn members_share_net_ipc_uts_and_pid_namespaces_with_pause() {
     for kind in ["net", "ipc", "uts", "pid"] {
         assert_eq!(inode(member.pid, kind), inode(pause, kind), "{kind}");
         // ...and not the host's (this test process's) namespaces.
-        assert_ne!(inode(member.pid, kind), inode(std::process::id() as i32, kind), "{kind}");
+        assert_ne!(
+            inode(member.pid, kind),
+            inode(std::process::id() as i32, kind),
+            "{kind}"
+        );
     }
     // The member itself sees the same identities.
     let seen = pod.exec_ok(&[], &["readlink", "/proc/self/ns/net", "/proc/self/ns/uts"]);
     assert_eq!(
         seen,
-        format!("net:[{}]\nuts:[{}]\n", inode(pause, "net"), inode(pause, "uts"))
+        format!(
+            "net:[{}]\nuts:[{}]\n",
+            inode(pause, "net"),
+            inode(pause, "uts")
+        )
     );
 }
 
@@ -40,11 +48,22 @@ fn members_do_not_share_the_mount_namespace() {
     let marker = unique_name("only-in-member-a");
     let a = pod.start(
         &[],
-        &["sh", "-c", &format!("mount -t tmpfs {marker} /mnt && exec sleep 1000")],
+        &[
+            "sh",
+            "-c",
+            &format!("mount -t tmpfs {marker} /mnt && exec sleep 1000"),
+        ],
     );
     let b = pod.start(&[], &["sleep", "1000"]);
-    let mnt = [inode(pause, "mnt"), inode(a.pid, "mnt"), inode(b.pid, "mnt")];
-    assert!(mnt[0] != mnt[1] && mnt[1] != mnt[2] && mnt[0] != mnt[2], "{mnt:?}");
+    let mnt = [
+        inode(pause, "mnt"),
+        inode(a.pid, "mnt"),
+        inode(b.pid, "mnt"),
+    ];
+    assert!(
+        mnt[0] != mnt[1] && mnt[1] != mnt[2] && mnt[0] != mnt[2],
+        "{mnt:?}"
+    );
     assert_ne!(mnt[1], inode(std::process::id() as i32, "mnt"));
     let a_mounts = nsproc::wait_until(Duration::from_secs(5), "member A's mount", || {
         std::fs::read_to_string(format!("/proc/{}/mountinfo", a.pid))
@@ -73,7 +92,10 @@ fn members_see_the_same_interfaces_ip_and_mac() {
     assert!(first.contains(&net.pod_ip.to_string()), "{first}");
     assert!(first.contains(&net.mac), "{first}");
     // The host sees its own interfaces: the pod's eth0 is not among them.
-    let host = std::process::Command::new("ip").args(["-br", "link"]).output().unwrap();
+    let host = std::process::Command::new("ip")
+        .args(["-br", "link"])
+        .output()
+        .unwrap();
     assert!(!stdout(&host).contains(&net.mac));
     assert!(stdout(&host).contains(&net.host_if));
 }
@@ -121,17 +143,28 @@ fn ipc_objects_are_shared_within_the_pod_and_not_with_the_host() {
     pod.exec_ok(&[], &["ipcmk", "-M", &size]);
     let other = pod.exec_ok(&["--share", "ipc"], &["ipcs", "-m"]);
     assert!(other.contains(&format!(" {size} ")), "{other}");
-    let host = std::process::Command::new("ipcs").arg("-m").output().unwrap();
+    let host = std::process::Command::new("ipcs")
+        .arg("-m")
+        .output()
+        .unwrap();
     assert!(!stdout(&host).contains(&format!(" {size} ")));
     // A POSIX message queue, made through the mqueue file system, which
     // each member mounts in its own mount namespace.
     let queue = unique_name("queue");
     let make = format!("mount -t mqueue none /mnt && touch /mnt/{queue} && ls /mnt");
     assert!(pod.exec_ok(&[], &["sh", "-c", &make]).contains(&queue));
-    let list = pod.exec_ok(&["--share", "ipc"], &["sh", "-c", "mount -t mqueue none /mnt && ls /mnt"]);
+    let list = pod.exec_ok(
+        &["--share", "ipc"],
+        &["sh", "-c", "mount -t mqueue none /mnt && ls /mnt"],
+    );
     assert!(list.contains(&queue), "{list}");
     let host = std::process::Command::new("unshare")
-        .args(["--mount", "sh", "-c", "mount -t mqueue none /mnt && ls /mnt"])
+        .args([
+            "--mount",
+            "sh",
+            "-c",
+            "mount -t mqueue none /mnt && ls /mnt",
+        ])
         .output()
         .unwrap();
     assert!(host.status.success(), "{host:?}");
@@ -149,7 +182,10 @@ fn a_hostname_set_for_the_pod_is_seen_by_every_member() {
     let b = pod.exec_ok(&["--share", "uts"], &["cat", "/proc/sys/kernel/hostname"]);
     assert_eq!(a.trim(), hostname);
     assert_eq!(b.trim(), hostname);
-    assert_ne!(nix::unistd::gethostname().unwrap().to_string_lossy(), hostname);
+    assert_ne!(
+        nix::unistd::gethostname().unwrap().to_string_lossy(),
+        hostname
+    );
 }
 
 #[test]
@@ -172,7 +208,11 @@ fn with_pid_sharing_ps_shows_pause_as_pid_1_and_the_other_members() {
     assert!(lines.iter().any(|(_, args)| args == "sleep 1001"), "{ps}");
     // And the CLI's view from the host agrees.
     let view = stdout(&run_cli(&["ps", &pod.name]));
-    assert!(view.lines().any(|l| l.trim_start().starts_with("1 ") && l.ends_with("/pause")), "{view}");
+    assert!(
+        view.lines()
+            .any(|l| l.trim_start().starts_with("1 ") && l.ends_with("/pause")),
+        "{view}"
+    );
 }
 
 #[test]
@@ -186,8 +226,14 @@ fn without_pid_sharing_a_member_is_its_own_pid_1() {
     let lines: Vec<&str> = ps.lines().map(str::trim).collect();
     assert_eq!(lines, ["1 ps -eo pid=,args="], "{ps}");
     // It still shares the network namespace.
-    let net = pod.exec_ok(&["--share", "net,ipc,uts"], &["readlink", "/proc/self/ns/net"]);
-    assert_eq!(net.trim(), format!("net:[{}]", inode(pod.pause().pid, "net")));
+    let net = pod.exec_ok(
+        &["--share", "net,ipc,uts"],
+        &["readlink", "/proc/self/ns/net"],
+    );
+    assert_eq!(
+        net.trim(),
+        format!("net:[{}]", inode(pod.pause().pid, "net"))
+    );
 }
 
 #[test]
@@ -202,7 +248,10 @@ fn a_member_can_be_killed_and_restarted_without_touching_the_pod() {
     let ip_before = address(&pod);
     let first = pod.start(&[], &["sleep", "1003"]);
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(first.pid), Signal::SIGKILL).unwrap();
-    assert!(first.wait_dead(Duration::from_secs(5)), "the member should die");
+    assert!(
+        first.wait_dead(Duration::from_secs(5)),
+        "the member should die"
+    );
     let second = pod.start(&[], &["sleep", "1003"]);
     assert_ne!(first, second);
     assert!(pause.is_alive(), "pause must survive its member");

@@ -24,8 +24,10 @@ pub fn pause_binary() -> PathBuf {
 /// The shared tiny blog (the seed's Ghost stand-in).
 pub fn tiny_blog() -> PathBuf {
     static BLOG: OnceLock<PathBuf> = OnceLock::new();
-    BLOG.get_or_init(|| nsproc::workspace_binary("tiny-blog", "tiny-blog").expect("build tiny-blog"))
-        .clone()
+    BLOG.get_or_init(|| {
+        nsproc::workspace_binary("tiny-blog", "tiny-blog").expect("build tiny-blog")
+    })
+    .clone()
 }
 
 /// Whether pods can be made here (root, or user namespaces); None = skip.
@@ -162,9 +164,11 @@ pub fn http_get(port: u16) -> std::io::Result<String> {
 
 /// Polls until a GET through `port` answers with a page containing `needle`.
 pub fn wait_for_page(port: u16, needle: &str) -> String {
-    nsproc::wait_until(Duration::from_secs(10), &format!("a page with {needle:?}"), || {
-        http_get(port).ok().filter(|page| page.contains(needle))
-    })
+    nsproc::wait_until(
+        Duration::from_secs(10),
+        &format!("a page with {needle:?}"),
+        || http_get(port).ok().filter(|page| page.contains(needle)),
+    )
     .unwrap()
 }
 
