@@ -119,7 +119,9 @@ pub fn ns(pod: &PodState) -> String {
     let show = |inode: Option<u64>| inode.map_or("?".into(), |i| i.to_string());
     for m in pod.namespaces.map(|ns| members(&ns)).unwrap_or_default() {
         let [net, ipc, uts, pid, mnt] = m.inodes.map(show);
-        let short: String = m.command.chars().take(30).collect();
+        let short = std::fs::read_to_string(format!("/proc/{}/comm", m.id.pid))
+            .map(|comm| comm.trim().to_string())
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "{:>8}  {net:<10} {ipc:<10} {uts:<10} {pid:<10} {mnt:<10}  {short}",
