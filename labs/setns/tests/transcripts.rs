@@ -154,10 +154,10 @@ fn token(word: &str) -> String {
         return "IF".into();
     }
     // `ip -br` names a veth end with its peer's index: eth0@if54.
-    if let Some((name, peer)) = word.split_once("@if") {
-        if peer.chars().all(|c| c.is_ascii_digit()) {
-            return format!("{name}@ifN");
-        }
+    if let Some((name, peer)) = word.split_once("@if")
+        && peer.chars().all(|c| c.is_ascii_digit())
+    {
+        return format!("{name}@ifN");
     }
     // Runs of digits and dots: a non-loopback IPv4 address becomes IP, and
     // numbers of three digits or more (PIDs, inodes, ports) become N.
