@@ -40,26 +40,67 @@ fn fence_of(line: &str) -> Option<(char, usize, &str)> {
     (run >= 3).then(|| (fence_char, run, &body[run..]))
 }
 
-/// Finds every marker outside code, in page order.
-pub fn scan(content: &str) -> Vec<Marker> {
-    let mut markers = Vec::new();
+/// Where a line of a page stands with respect to fenced code blocks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    /// Ordinary Markdown.
+    Text,
+    /// The opening fence of a code block, with its info string (`mermaid`).
+    FenceOpen(String),
+    /// A line inside a code block.
+    Code,
+    /// The closing fence.
+    FenceClose,
+}
+
+/// One line of a page: its 1-based number, its text (with the newline), its
+/// byte offset and its kind. Unclosed fences run to the end of the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line<'a> {
+    pub number: usize,
+    pub text: &'a str,
+    pub offset: usize,
+    pub kind: LineKind,
+}
+
+/// Splits a page into lines, marking fenced code blocks.
+pub fn lines(content: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
     let mut open_fence: Option<(char, usize)> = None;
     let mut offset = 0;
-    for (index, line) in content.split_inclusive('\n').enumerate() {
-        let line_no = index + 1;
-        match (open_fence, fence_of(line)) {
+    for (index, text) in content.split_inclusive('\n').enumerate() {
+        let kind = match (open_fence, fence_of(text)) {
             (None, Some((ch, run, rest))) if !(ch == '`' && rest.contains('`')) => {
                 open_fence = Some((ch, run));
+                LineKind::FenceOpen(rest.trim().to_string())
             }
             (Some((ch, run)), Some((c, r, rest)))
                 if c == ch && r >= run && rest.trim().is_empty() =>
             {
                 open_fence = None;
+                LineKind::FenceClose
             }
-            (Some(_), _) => {}
-            (None, _) => scan_line(line, offset, line_no, &mut markers),
+            (Some(_), _) => LineKind::Code,
+            (None, _) => LineKind::Text,
+        };
+        out.push(Line {
+            number: index + 1,
+            text,
+            offset,
+            kind,
+        });
+        offset += text.len();
+    }
+    out
+}
+
+/// Finds every marker outside code, in page order.
+pub fn scan(content: &str) -> Vec<Marker> {
+    let mut markers = Vec::new();
+    for line in lines(content) {
+        if line.kind == LineKind::Text {
+            scan_line(line.text, line.offset, line.number, &mut markers);
         }
-        offset += line.len();
     }
     markers
 }
@@ -221,6 +262,24 @@ mod tests {
     fn unterminated_marker_is_reported() {
         let markers = scan("text {{#claim oops\n");
         assert_eq!(markers[0].kind, MarkerKind::Claim("oops".into()));
+    }
+
+    #[test]
+    fn lines_mark_fences_with_their_info() {
+        let kinds: Vec<LineKind> = lines("# T\n```mermaid\ngraph TD\n```\ntext")
+            .into_iter()
+            .map(|l| l.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                LineKind::Text,
+                LineKind::FenceOpen("mermaid".into()),
+                LineKind::Code,
+                LineKind::FenceClose,
+                LineKind::Text
+            ]
+        );
     }
 
     #[test]

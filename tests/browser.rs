@@ -1,0 +1,221 @@
+//! The built book in headless Chromium: diagrams render, the language switch
+//! leads to the twin and back, no page logs to the console. Screenshots of
+//! one page per language are kept under target/screenshots/.
+
+use book_tests::build::built_book;
+use book_tests::chromium::{self, Visit};
+use book_tests::source::{Page, language_pages};
+use book_tests::{assert_none, root};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+/// The page shown in the screenshots: the one with the most diagrams.
+fn screenshot_page(pages: &[Page]) -> String {
+    pages
+        .iter()
+        .filter(|p| p.path.starts_with("zh/"))
+        .max_by_key(|p| (p.mermaid_blocks().len(), p.claim_ids().len()))
+        .map(|p| {
+            p.path
+                .trim_start_matches("zh/")
+                .trim_end_matches(".md")
+                .to_string()
+        })
+        .unwrap_or_else(|| "index".to_string())
+}
+
+struct Site {
+    dir: PathBuf,
+    pages: Vec<Page>,
+    /// Built page (`zh/x.html`) -> what Chromium made of it.
+    visits: BTreeMap<String, Result<Visit, String>>,
+}
+
+/// Whether Chromium visits this page: every page with a diagram, both homes
+/// and both ledgers (the pages with the most script and markup). Each visit
+/// costs about 2.5 s and parallel Chromiums do not go faster here, so the
+/// other pages are checked from their static HTML (same script, same switch).
+fn visited(page: &Page) -> bool {
+    let stem = page.path.split_once('/').map_or("", |(_, rest)| rest);
+    !page.mermaid_blocks().is_empty() || stem == "index.md" || stem == "claims.md"
+}
+
+/// Visits the chosen pages of both languages (and the landing page) once per
+/// test binary, two Chromiums at a time.
+fn site() -> Option<&'static Site> {
+    static SITE: OnceLock<Option<Site>> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let dir = built_book("browser")?;
+        nsproc::require("chromium", chromium::available())?;
+        let pages = language_pages(&root().join("src"));
+        let mut queue: Vec<String> = pages
+            .iter()
+            .filter(|p| visited(p))
+            .map(|p| p.path.replace(".md", ".html"))
+            .collect();
+        queue.push("index.html".to_string());
+        let queue = Mutex::new(queue);
+        let visits = Mutex::new(BTreeMap::new());
+        std::thread::scope(|scope| {
+            for _ in 0..2 {
+                scope.spawn(|| {
+                    loop {
+                        // Not in the `while let` scrutinee: its lock guard
+                        // would live through the visit.
+                        let next = queue.lock().unwrap().pop();
+                        let Some(page) = next else { break };
+                        let visit = chromium::dump_dom(&dir.join(&page));
+                        visits.lock().unwrap().insert(page, visit);
+                    }
+                });
+            }
+        });
+        Some(Site {
+            dir,
+            pages,
+            visits: visits.into_inner().unwrap(),
+        })
+    })
+    .as_ref()
+}
+
+fn visit<'a>(site: &'a Site, page: &str) -> &'a Visit {
+    match site.visits.get(page) {
+        Some(Ok(visit)) => visit,
+        Some(Err(message)) => panic!("{message}"),
+        None => panic!("{page} was not visited"),
+    }
+}
+
+#[test]
+fn every_mermaid_block_renders_an_svg_without_error() {
+    let Some(site) = site() else { return };
+    let mut problems = Vec::new();
+    let mut rendered = 0;
+    for page in &site.pages {
+        let expected = page.mermaid_blocks();
+        if expected.is_empty() {
+            continue;
+        }
+        let built = page.path.replace(".md", ".html");
+        let svgs = chromium::mermaid_svgs(&visit(site, &built).dom);
+        if svgs.len() != expected.len() {
+            problems.push(format!(
+                "{built}: {} mermaid blocks in {} but {} in the page",
+                expected.len(),
+                page.source_file(),
+                svgs.len()
+            ));
+        }
+        for (svg, block) in svgs.iter().zip(&expected) {
+            if svg.is_empty() {
+                problems.push(format!(
+                    "{}:{}: the diagram did not render (no <svg>)",
+                    page.source_file(),
+                    block.line
+                ));
+            } else if svg.contains("aria-roledescription=\"error\"") {
+                problems.push(format!(
+                    "{}:{}: mermaid reports a syntax error",
+                    page.source_file(),
+                    block.line
+                ));
+            } else {
+                rendered += 1;
+            }
+        }
+    }
+    assert_none("diagrams that did not render", &problems);
+    eprintln!("{rendered} diagrams rendered");
+}
+
+/// Where `href` on `page` (both relative to the site) leads.
+fn resolve(page: &str, href: &str) -> String {
+    let base = Path::new(page).parent().unwrap_or(Path::new(""));
+    let mut parts: Vec<String> = Vec::new();
+    for part in base.join(href.split('#').next().unwrap_or_default()).iter() {
+        match part.to_str().unwrap_or_default() {
+            ".." => {
+                parts.pop();
+            }
+            "." => {}
+            other => parts.push(other.to_string()),
+        }
+    }
+    parts.join("/")
+}
+
+/// The page's DOM after Chromium if it was visited, else its built HTML.
+fn html_of(site: &Site, page: &str) -> String {
+    match site.visits.get(page) {
+        Some(_) => visit(site, page).dom.clone(),
+        None => std::fs::read_to_string(site.dir.join(page)).unwrap_or_default(),
+    }
+}
+
+#[test]
+fn language_switch_leads_to_the_twin_and_back() {
+    let Some(site) = site() else { return };
+    let mut problems = Vec::new();
+    for page in site.pages.iter().filter(|p| p.path.starts_with("zh/")) {
+        let zh = page.path.replace(".md", ".html");
+        let en = zh.replacen("zh/", "en/", 1);
+        let Some(forth) = chromium::language_switch_href(&html_of(site, &zh)) else {
+            problems.push(format!("{zh}: no language switch (#lang-switch a)"));
+            continue;
+        };
+        if resolve(&zh, &forth) != en || !site.dir.join(&en).is_file() {
+            problems.push(format!("{zh}: the switch leads to {forth:?}, not to {en}"));
+            continue;
+        }
+        match chromium::language_switch_href(&html_of(site, &en)) {
+            Some(back) if resolve(&en, &back) == zh => {}
+            other => problems.push(format!(
+                "{en}: the switch leads to {other:?}, not back to {zh}"
+            )),
+        }
+    }
+    assert_none("language switches", &problems);
+    let in_browser = site.visits.keys().filter(|p| p.starts_with("zh/")).count();
+    assert!(in_browser > 0, "no zh page was checked in the browser");
+}
+
+#[test]
+fn no_page_logs_to_the_console() {
+    let Some(site) = site() else { return };
+    let problems: Vec<String> = site
+        .visits
+        .keys()
+        .flat_map(|page| {
+            visit(site, page)
+                .console
+                .iter()
+                .map(move |line| format!("{page}: {line}"))
+        })
+        .collect();
+    assert_none("console messages (a clean page logs none)", &problems);
+}
+
+#[test]
+fn screenshots_of_one_page_per_language() {
+    let Some(site) = site() else { return };
+    let stem = screenshot_page(&site.pages);
+    let out_dir = root().join("target").join("screenshots");
+    std::fs::create_dir_all(&out_dir).expect("create target/screenshots");
+    for lang in ["zh", "en"] {
+        let png = out_dir.join(format!("{lang}-{stem}.png"));
+        let _ = std::fs::remove_file(&png);
+        chromium::screenshot(&site.dir.join(format!("{lang}/{stem}.html")), &png)
+            .unwrap_or_else(|m| panic!("{m}"));
+        let bytes = std::fs::read(&png)
+            .unwrap_or_else(|err| panic!("no screenshot {}: {err}", png.display()));
+        assert!(
+            bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000,
+            "{} is not a real screenshot ({} bytes)",
+            png.display(),
+            bytes.len()
+        );
+        eprintln!("screenshot: {}", png.display());
+    }
+}
