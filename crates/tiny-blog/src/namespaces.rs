@@ -39,7 +39,9 @@ pub fn read_link(proc_root: &Path, pid: &str, kind: &str) -> Result<Option<Strin
     }
 }
 
-/// Lines `kind:[inode]` for the requested kinds (all of [`KINDS`] if empty).
+/// One line per requested kind (all of [`KINDS`] if none): the kind, then
+/// the link, e.g. `pid_for_children  pid:[4026532184]` (the link alone would
+/// not tell `pid` from `pid_for_children`).
 pub fn report(proc_root: &Path, pid: &str, kinds: &[String]) -> Result<String, String> {
     let wanted: Vec<&str> = if kinds.is_empty() {
         KINDS.to_vec()
@@ -55,8 +57,7 @@ pub fn report(proc_root: &Path, pid: &str, kinds: &[String]) -> Result<String, S
             ));
         }
         if let Some(link) = read_link(proc_root, pid, kind)? {
-            out.push_str(&link);
-            out.push('\n');
+            out.push_str(&format!("{kind:<17} {link}\n"));
         }
     }
     Ok(out)
@@ -79,16 +80,18 @@ mod tests {
     #[test]
     fn own_namespaces_match_the_kernel() {
         let text = report(Path::new("/proc"), "self", &[]).unwrap();
-        let net = text.lines().find(|l| l.starts_with("net:[")).unwrap();
+        let net = text.lines().find(|l| l.starts_with("net ")).unwrap();
         let expected = fs::read_link("/proc/self/ns/net").unwrap();
-        assert_eq!(net, expected.to_str().unwrap());
+        assert_eq!(net.split_whitespace().nth(1), expected.to_str());
         assert!(text.lines().all(|l| parse_inode(l).is_some()));
+        let children = text.lines().find(|l| l.starts_with("pid_for_children "));
+        assert!(children.is_some_and(|l| l.ends_with(']')), "{text}");
     }
 
     #[test]
     fn chosen_kinds_in_order_and_unknown_rejected() {
         let text = report(Path::new("/proc"), "self", &["pid".into(), "ipc".into()]).unwrap();
-        let kinds: Vec<_> = text.lines().map(|l| l.split(':').next().unwrap()).collect();
+        let kinds: Vec<_> = text.lines().map(|l| l.split(' ').next().unwrap()).collect();
         assert_eq!(kinds, ["pid", "ipc"]);
         let err = report(Path::new("/proc"), "self", &["network".into()]).unwrap_err();
         assert!(err.contains("expected one of"), "{err}");

@@ -93,7 +93,7 @@ fn pod_ns_prints_its_own_net_namespace() {
         .unwrap();
     assert!(out.status.success());
     let expected = format!(
-        "{}\n{}\n",
+        "net               {}\npid               {}\n",
         std::fs::read_link("/proc/self/ns/net").unwrap().display(),
         std::fs::read_link("/proc/self/ns/pid").unwrap().display()
     );

@@ -1,4 +1,4 @@
-//! `pod-ns [--pid PID] [KIND...]`: prints `kind:[inode]` for each namespace.
+//! `pod-ns [--pid PID] [KIND...]`: prints `kind  kind:[inode]` for each namespace.
 
 use std::path::Path;
 
