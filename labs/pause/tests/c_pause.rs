@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
+use nix::unistd::{AccessFlags, access, getuid};
 
 /// Compiles c/pause.c once (`-Os -Wall -Werror -static`, like upstream);
 /// `None` (after printing why) when gcc cannot build it here.
@@ -17,7 +18,13 @@ fn c_pause() -> Option<&'static Path> {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let built = BUILT.get_or_init(|| {
         let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("c/pause.c");
-        let output = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pause-c");
+        // Cargo's scratch directory, or (for a run as another user, e.g.
+        // `nobody`) the system's, under a name of that user's own.
+        let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let output = match access(scratch, AccessFlags::W_OK) {
+            Ok(()) => scratch.join("pause-c"),
+            Err(_) => std::env::temp_dir().join(format!("pause-c-uid{}", getuid())),
+        };
         let result = Command::new("gcc")
             .args(["-Os", "-Wall", "-Werror", "-static", "-o"])
             .arg(&output)
