@@ -1,0 +1,206 @@
+//! The chapter's commands, run exactly as `commands/demo.sh` has them, with
+//! their console output compared to the transcripts the chapter shows.
+//!
+//! `UPDATE_TRANSCRIPTS=1 cargo test -p docker-demo --test commands` rewrites
+//! the transcripts from a real run (with the script's own names and port).
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use docker_demo::docker::{docker, inspect};
+use docker_demo::normalize::normalize;
+use docker_demo::script::{Run, Script};
+
+/// The script's variables as this run sets them.
+struct Values {
+    pod: String,
+    port: String,
+    overrides: Vec<(&'static str, String)>,
+}
+
+impl Values {
+    fn new() -> Values {
+        let images = support::images();
+        let pod = format!("pbt{}", std::process::id());
+        let port = support::free_port().to_string();
+        let overrides = vec![
+            ("POD", pod.clone()),
+            ("HOST_PORT", port.clone()),
+            ("PAUSE_IMAGE", images.pause.clone()),
+            ("NGINX_IMAGE", images.nginx.clone()),
+            ("BLOG_IMAGE", images.blog.clone()),
+        ];
+        Values {
+            pod,
+            port,
+            overrides,
+        }
+    }
+}
+
+/// Removes every container the script may have made, also on panic.
+struct Cleanup<'a>(&'a Values);
+
+impl Drop for Cleanup<'_> {
+    fn drop(&mut self) {
+        for c in ["solo", "blog", "nginx", "pause"] {
+            let _ = docker(["rm", "-f", &format!("{}-{c}", self.0.pod)]);
+        }
+    }
+}
+
+fn run(script: &Script, values: &Values, part: &str) -> Run {
+    let run = script
+        .run(part, &values.overrides)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        run.success,
+        "part {part} of demo.sh failed:\n{}{}",
+        run.stdout, run.stderr
+    );
+    run
+}
+
+/// The output as the reader would see it with the script's own values.
+fn as_in_the_book(script: &Script, values: &Values, text: &str) -> String {
+    let defaults = script.variables().unwrap();
+    let mut text = text.to_string();
+    for (name, ours) in &values.overrides {
+        let (_, theirs) = defaults.iter().find(|(n, _)| n == name).unwrap();
+        text = text.replace(ours.as_str(), theirs);
+    }
+    text
+}
+
+fn transcript_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("transcripts")
+        .join(format!("{name}.txt"))
+}
+
+/// Compares the output with transcripts/<name>.txt after normalising both
+/// (PIDs other than 1, inodes, dates), or rewrites it on request.
+fn check_transcript(script: &Script, values: &Values, name: &str, output: &str) {
+    let shown = as_in_the_book(script, values, output);
+    let path = transcript_path(name);
+    if std::env::var("UPDATE_TRANSCRIPTS").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, shown.replace('\r', "")).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_TRANSCRIPTS=1", path.display()));
+    assert_eq!(
+        normalize(&shown),
+        normalize(&expected),
+        "output differs from {}",
+        path.display()
+    );
+}
+
+fn wait_for_http(values: &Values, status: u16) {
+    let port: u16 = values.port.parse().unwrap();
+    support::wait_for_status(port, status, &format!("GET / answering {status}"));
+}
+
+fn container_state(values: &Values, name: &str) -> String {
+    inspect(&format!("{}-{name}", values.pod), "{{.State.Status}}").unwrap()
+}
+
+#[test]
+fn the_chapters_commands_build_a_working_pod() {
+    if support::engine().is_none() || support::root().is_none() {
+        return;
+    }
+    let script = Script::load().unwrap();
+    let values = Values::new();
+    let _cleanup = Cleanup(&values);
+
+    // Steps 1-3: pause publishes the port, nginx and the blog join it.
+    for part in ["pause", "nginx", "blog"] {
+        run(&script, &values, part);
+    }
+    wait_for_http(&values, 200);
+
+    // The request to the published port reached the blog through nginx.
+    let curl = run(&script, &values, "curl");
+    assert!(curl.stdout.contains("Server: nginx/"), "{}", curl.stdout);
+    assert!(curl.stdout.ends_with("\r\n\r\nok\n"), "{}", curl.stdout);
+    check_transcript(&script, &values, "curl", &curl.stdout);
+
+    // One PID namespace: /pause is PID 1, nginx and the blog are beside it.
+    let ps = run(&script, &values, "ps");
+    let first = ps.stdout.lines().nth(1).unwrap_or_default();
+    assert_eq!(
+        first.split_whitespace().collect::<Vec<_>>(),
+        ["1", "65535", "/pause"]
+    );
+    check_transcript(&script, &values, "ps", &ps.stdout);
+
+    // Equal net, ipc and pid inodes; the mount namespaces differ.
+    let ns = run(&script, &values, "ns");
+    let rows: Vec<Vec<&str>> = ns
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 3, "{}", ns.stdout);
+    for column in 1..=3 {
+        assert!(
+            rows.iter().all(|r| r[column] == rows[0][column]),
+            "{}",
+            ns.stdout
+        );
+    }
+    assert!(rows[1][4] != rows[0][4] && rows[2][4] != rows[1][4]);
+    check_transcript(&script, &values, "ns", &ns.stdout);
+
+    // A SysV segment made in the blog is seen by a container that joins
+    // pause's IPC namespace, not by one with an IPC namespace of its own.
+    let ipc = run(&script, &values, "ipc");
+    assert_eq!(
+        ipc.stdout,
+        "created 0x70617573 (4096 bytes)\n0x70617573 4096 bytes\nno SysV shared memory segments\n"
+    );
+    check_transcript(&script, &values, "ipc", &ipc.stdout);
+
+    // Kubernetes' default: no shared PID namespace, the app is its own PID 1.
+    run(&script, &values, "solo");
+    let solo = run(&script, &values, "solo-ps");
+    let first = solo.stdout.lines().nth(1).unwrap_or_default();
+    assert_eq!(
+        first.split_whitespace().collect::<Vec<_>>(),
+        ["1", "nobody", "/usr/local/bin/tiny-blog", "--port", "2369"]
+    );
+    assert!(!solo.stdout.contains("/pause") && !solo.stdout.contains("nginx"));
+    check_transcript(&script, &values, "solo-ps", &solo.stdout);
+
+    // The blog removed: nginx answers 502; started again: 200.
+    let replace = run(&script, &values, "replace");
+    assert!(replace.stdout.ends_with("502\n"), "{}", replace.stdout);
+    check_transcript(&script, &values, "replace", &replace.stdout);
+    run(&script, &values, "blog");
+    wait_for_http(&values, 200);
+
+    // Stopping pause ends every process of its PID namespace.
+    run(&script, &values, "stop");
+    nsproc::wait_until(Duration::from_secs(20), "nginx and blog exited", || {
+        (container_state(&values, "nginx") == "exited"
+            && container_state(&values, "blog") == "exited")
+            .then_some(())
+    })
+    .unwrap();
+    let after = run(&script, &values, "after-stop");
+    check_transcript(&script, &values, "after-stop", &after.stdout);
+    assert_eq!(container_state(&values, "solo"), "running");
+
+    // Pause first, then the others: the service comes back.
+    run(&script, &values, "restart");
+    wait_for_http(&values, 200);
+
+    run(&script, &values, "cleanup");
+    for c in ["pause", "nginx", "blog", "solo"] {
+        assert!(inspect(&format!("{}-{c}", values.pod), "{{.Id}}").is_err());
+    }
+}
