@@ -187,8 +187,14 @@ fn become_member(argv: &[CString]) -> (Step, Errno) {
 // ANCHOR_END: become
 
 fn step_error(step: u8, errno: Errno, program: &str) -> Error {
+    // execvp reports EACCES when some $PATH directory is not searchable by
+    // us, even though the program is simply nowhere to be found.
+    let missing = errno == Errno::ENOENT
+        || (errno == Errno::EACCES
+            && !program.contains('/')
+            && crate::process::find_in_path(program).is_none());
     match step {
-        4 if errno == Errno::ENOENT => Error::new(format!(
+        4 if missing => Error::new(format!(
             "command {program:?} not found in the pod: check its name, or give its full path"
         ))
         .with_code(EXIT_NOT_FOUND),
