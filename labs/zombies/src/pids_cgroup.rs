@@ -186,6 +186,8 @@ fn enable_pids_for_children(parent: &Path) -> Result<()> {
 pub struct PidsReport {
     pub init: InitKind,
     pub version: Version,
+    /// Where the cgroup was (it is removed by the time the report is read).
+    pub path: PathBuf,
     pub limit: u64,
     pub orphans: usize,
     /// How many orphans were made; fewer than asked when fork failed.
@@ -201,6 +203,7 @@ impl PidsReport {
         serde_json::json!({
             "init": self.init.name(),
             "cgroup": match self.version { Version::V1 => "v1", Version::V2 => "v2" },
+            "cgroup_path": self.path.display().to_string(),
             "limit": self.limit,
             "orphans": self.orphans,
             "made": self.made,
@@ -280,6 +283,7 @@ pub fn run(
     Ok(PidsReport {
         init,
         version: cgroup.version,
+        path: cgroup.path.clone(),
         limit,
         orphans,
         made,
