@@ -23,7 +23,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(repo_root())
-        .args(["run", "--quiet", "--package", "docker-demo", "--bin", "demo-images", "--"])
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "docker-demo",
+            "--bin",
+            "demo-images",
+            "--",
+        ])
         .args(args)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
