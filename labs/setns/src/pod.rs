@@ -66,10 +66,11 @@ pub fn validate_hostname(name: &str) -> Result<()> {
 /// Starts a pod; on any failure, whatever was made is unmade.
 pub fn run(request: RunRequest) -> Result<PodState> {
     state::validate_name(&request.name)?;
+    // By default the pod's name, made a valid hostname ('_' is not allowed).
     let hostname = request
         .hostname
         .clone()
-        .unwrap_or_else(|| request.name.clone());
+        .unwrap_or_else(|| request.name.replace('_', "-"));
     validate_hostname(&hostname)?;
     let listeners = forward::bind_all(&request.publish)?;
     let _lock = state::lock()?;
