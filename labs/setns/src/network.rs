@@ -68,7 +68,7 @@ impl Subnet {
             host_ip: Ipv4Addr::from(network + 1),
             pod_ip,
             prefix: POD_PREFIX,
-            // Derived from the IP, as Docker does: 02:42 + the four octets.
+            // Derived from the IP, so it is predictable: 02:42 + the four octets.
             mac: format!("02:42:{a:02x}:{b:02x}:{c:02x}:{d:02x}"),
         }
     }

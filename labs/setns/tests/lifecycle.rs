@@ -145,3 +145,14 @@ fn state_lives_in_one_directory_per_pod() {
     let pause = pod.pause();
     assert_eq!(ProcessId::of(pause.pid), Some(pause));
 }
+
+#[test]
+fn the_default_hostname_is_the_pod_name() {
+    if !can_make_pods() {
+        return;
+    }
+    let pod = Pod::run("host_name", &[]);
+    let seen = pod.exec_ok(&[], &["hostname"]);
+    // '_' is not allowed in a hostname: it becomes '-'.
+    assert_eq!(seen.trim(), pod.name.replace('_', "-"));
+}
