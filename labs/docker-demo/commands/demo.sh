@@ -39,6 +39,10 @@ docker run -d --name "$POD-blog" \
 curl -si "http://localhost:$HOST_PORT/healthz"
 # ANCHOR_END: curl
 
+# ANCHOR: docker-ps
+docker ps --filter name="$POD-" --format '{{.Names}}\t{{.Image}}\t{{.Ports}}'
+# ANCHOR_END: docker-ps
+
 # ANCHOR: ps
 docker exec "$POD-blog" pod-ps
 # ANCHOR_END: ps

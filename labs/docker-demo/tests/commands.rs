@@ -129,6 +129,24 @@ fn the_chapters_commands_build_a_working_pod() {
     assert!(curl.stdout.ends_with("\r\n\r\nok\n"), "{}", curl.stdout);
     check_transcript(&script, &values, "curl", &curl.stdout);
 
+    // To Docker, pause is one more container; only it publishes the port.
+    let listed = run(&script, &values, "docker-ps");
+    let names: Vec<&str> = listed
+        .stdout
+        .lines()
+        .filter_map(|l| l.split('\t').next())
+        .collect();
+    let pod = &values.pod;
+    assert_eq!(
+        names,
+        [
+            format!("{pod}-blog"),
+            format!("{pod}-nginx"),
+            format!("{pod}-pause")
+        ]
+    );
+    check_transcript(&script, &values, "docker-ps", &listed.stdout);
+
     // One PID namespace: /pause is PID 1, nginx and the blog are beside it.
     let ps = run(&script, &values, "ps");
     let first = ps.stdout.lines().nth(1).unwrap_or_default();

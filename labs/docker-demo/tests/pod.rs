@@ -343,3 +343,27 @@ fn stopping_pause_strands_nginx_and_the_blog_in_a_dead_network_namespace() {
     }
     wait_for_status(pod.port, 200, "the rejoined pod");
 }
+
+#[test]
+fn a_container_joining_pauses_network_cannot_publish_ports() {
+    if support::engine().is_none() {
+        return;
+    }
+    let pause = image(PAUSE_REPO)
+        .start()
+        .expect("start the pause container");
+    let network = format!("container:{}", pause.id());
+    // What `docker run -p 18080:80 --net=container:pause nginx` asks for.
+    let refused = image(NGINX_REPO)
+        .with_mapped_port(support::free_port(), 80.tcp())
+        .with_host_config_modifier(move |host| host.network_mode = Some(network.clone()))
+        .start()
+        .map(|_| ())
+        .expect_err("the engine accepted a port on a joiner");
+    let message = refused.to_string();
+    assert!(
+        message
+            .contains("conflicting options: port publishing and the container type network mode"),
+        "{message}"
+    );
+}
