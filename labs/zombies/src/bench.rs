@@ -56,13 +56,22 @@ pub struct Summary {
     pub median_cpu_ns_per_zombie: f64,
 }
 
-/// Measures every contender `rounds` times, interleaved (a, b, a, b, ...)
-/// so that a slow moment of the machine hits all of them alike.
+/// Measures every contender `rounds` times, interleaved and in alternating
+/// order (a b, b a, a b, ...) so that a slow moment of the machine, or
+/// going first, favours none of them.
 pub fn run(contenders: &[Contender], orphans: usize, rounds: usize) -> Result<Vec<Summary>> {
+    // One unmeasured run each first: the first run pays for cold caches.
+    for contender in contenders {
+        measure(contender, orphans)?;
+    }
     let mut runs: Vec<Vec<Run>> = vec![Vec::new(); contenders.len()];
-    for _ in 0..rounds {
-        for (i, contender) in contenders.iter().enumerate() {
-            runs[i].push(measure(contender, orphans)?);
+    for round in 0..rounds {
+        let mut order: Vec<usize> = (0..contenders.len()).collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for i in order {
+            runs[i].push(measure(&contenders[i], orphans)?);
         }
     }
     Ok(contenders

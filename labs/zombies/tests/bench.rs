@@ -1,0 +1,55 @@
+//! The reaping benchmark (ignored: it takes minutes and measures, rather
+//! than checks, behaviour). Run it with
+//! `cargo test -p zombie-reaping --test bench -- --ignored --nocapture`.
+//!
+//! It pits this book's Rust pause (a static release build) against the C
+//! pause of the pause lab (labs/pause/c/pause.c, compiled here with
+//! `gcc -O2 -static`): 10,000 orphans released together, init CPU per zombie
+//! from /proc/PID/schedstat. Target: the Rust pause within 1.1x of C.
+
+mod common;
+
+use std::process::Command;
+
+use common::{bin, namespaces};
+
+#[test]
+#[ignore = "a benchmark: minutes long; run with --ignored"]
+fn rust_pause_reaps_within_1_1x_of_c_pause() {
+    if !namespaces() {
+        return;
+    }
+    let source = nsproc::bins::workspace_root().join("labs/pause/c/pause.c");
+    let Some(source) =
+        nsproc::require("labs/pause/c/pause.c", source.is_file().then_some(source).ok_or("missing".to_string()))
+    else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("zombie-reaping-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let c_pause = dir.join("pause-c");
+    let gcc = Command::new("gcc")
+        .args(["-O2", "-static", "-o"])
+        .arg(&c_pause)
+        .arg(&source)
+        .status();
+    let rust_pause = nsproc::workspace_static_binary("pause", "pause").unwrap();
+    let out = gcc.ok().filter(|s| s.success()).map(|_| {
+        Command::new(bin())
+            .arg("bench")
+            .arg(format!("--init=rust={}", rust_pause.display()))
+            .arg(format!("--init=c={}", c_pause.display()))
+            .args(["--orphans", "10000", "--rounds", "7", "--json"])
+            .output()
+            .unwrap()
+    });
+    std::fs::remove_dir_all(&dir).unwrap();
+    let out = out.expect("gcc -O2 -static failed (is glibc's static libc.a installed?)");
+    assert!(out.status.success(), "{out:?}");
+    let summaries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    println!("{}", serde_json::to_string_pretty(&summaries).unwrap());
+    let per_zombie = |i: usize| summaries[i]["median_cpu_ns_per_zombie"].as_f64().unwrap();
+    let (rust, c) = (per_zombie(0), per_zombie(1));
+    println!("init CPU per zombie: rust {rust:.0} ns, c {c:.0} ns, ratio {:.2}", rust / c);
+    assert!(rust <= 1.1 * c, "rust {rust:.0} ns vs c {c:.0} ns per zombie");
+}
