@@ -116,12 +116,13 @@ pub fn spawn(
 pub fn serve(pause: i32, listeners: &[(RawFd, u16)]) -> Result<()> {
     let mut bound = Vec::new();
     for &(fd, pod_port) in listeners {
-        // Refuse anything that is not an inherited listening socket.
-        fcntl(
-            unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) },
-            FcntlArg::F_GETFD,
-        )
-        .map_err(|e| Error::new(format!("fd {fd} is not open: {e}")))?;
+        // Refuse a descriptor that is not open (not handed to us by `run`).
+        // SAFETY: F_GETFD only reads the descriptor's flags.
+        if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+            return Err(Error::new(format!(
+                "fd {fd} is not open: run this only through `run`"
+            )));
+        }
         // SAFETY: the fd was handed to us by `run`, and is ours alone now.
         let listener = unsafe { TcpListener::from_raw_fd(fd) };
         let _ = fcntl(&listener, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC));
