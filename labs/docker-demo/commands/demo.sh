@@ -43,6 +43,10 @@ curl -si "http://localhost:$HOST_PORT/healthz"
 docker ps --filter name="$POD-" --format '{{.Names}}\t{{.Image}}\t{{.Ports}}'
 # ANCHOR_END: docker-ps
 
+# ANCHOR: host-ps
+ps -o pid,user,args -p "$(docker inspect --format '{{.State.Pid}}' "$POD-pause")"
+# ANCHOR_END: host-ps
+
 # ANCHOR: ps
 docker exec "$POD-blog" pod-ps
 # ANCHOR_END: ps

@@ -147,6 +147,15 @@ fn the_chapters_commands_build_a_working_pod() {
     );
     check_transcript(&script, &values, "docker-ps", &listed.stdout);
 
+    // On the host, pause is an ordinary process: /pause, run as 65535.
+    let host_ps = run(&script, &values, "host-ps");
+    let row = host_ps.stdout.lines().nth(1).unwrap_or_default();
+    assert_eq!(
+        row.split_whitespace().skip(1).collect::<Vec<_>>(),
+        ["65535", "/pause"]
+    );
+    check_transcript(&script, &values, "host-ps", &host_ps.stdout);
+
     // One PID namespace: /pause is PID 1, nginx and the blog are beside it.
     let ps = run(&script, &values, "ps");
     let first = ps.stdout.lines().nth(1).unwrap_or_default();
