@@ -20,9 +20,13 @@ fn rust_pause_reaps_within_1_1x_of_c_pause() {
         return;
     }
     let source = nsproc::bins::workspace_root().join("labs/pause/c/pause.c");
-    let Some(source) =
-        nsproc::require("labs/pause/c/pause.c", source.is_file().then_some(source).ok_or("missing".to_string()))
-    else {
+    let Some(source) = nsproc::require(
+        "labs/pause/c/pause.c",
+        source
+            .is_file()
+            .then_some(source)
+            .ok_or("missing".to_string()),
+    ) else {
         return;
     };
     let dir = std::env::temp_dir().join(format!("zombie-reaping-bench-{}", std::process::id()));
@@ -50,6 +54,12 @@ fn rust_pause_reaps_within_1_1x_of_c_pause() {
     println!("{}", serde_json::to_string_pretty(&summaries).unwrap());
     let per_zombie = |i: usize| summaries[i]["median_cpu_ns_per_zombie"].as_f64().unwrap();
     let (rust, c) = (per_zombie(0), per_zombie(1));
-    println!("init CPU per zombie: rust {rust:.0} ns, c {c:.0} ns, ratio {:.2}", rust / c);
-    assert!(rust <= 1.1 * c, "rust {rust:.0} ns vs c {c:.0} ns per zombie");
+    println!(
+        "init CPU per zombie: rust {rust:.0} ns, c {c:.0} ns, ratio {:.2}",
+        rust / c
+    );
+    assert!(
+        rust <= 1.1 * c,
+        "rust {rust:.0} ns vs c {c:.0} ns per zombie"
+    );
 }

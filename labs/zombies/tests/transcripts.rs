@@ -57,7 +57,10 @@ fn normalise(text: &str, extra: &[&str]) -> Vec<String> {
         }
         // cgroup v1 or v2, whichever the machine has: the version and the
         // path differ, pids.max does not.
-        if let Some(at) = line.find(": pids.max").filter(|_| line.starts_with("pids cgroup ")) {
+        if let Some(at) = line
+            .find(": pids.max")
+            .filter(|_| line.starts_with("pids cgroup "))
+        {
             line = format!("pids cgroup CGROUP{}", &line[at..]);
         }
         // The timeline's samples depend on timing: keep their shape only.
@@ -72,10 +75,14 @@ fn normalise(text: &str, extra: &[&str]) -> Vec<String> {
 }
 
 fn check(name: &str, extra: &[&str]) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("transcripts").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("transcripts")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap();
     let (first, expected) = text.split_once('\n').unwrap();
-    let command = first.strip_prefix("$ ").expect("a transcript starts with `$ `");
+    let command = first
+        .strip_prefix("$ ")
+        .expect("a transcript starts with `$ `");
     let command = command.strip_prefix("sudo ").unwrap_or(command);
     let mut words = command.split_whitespace();
     assert_eq!(words.next(), Some("zombie-reaping"), "{name}");
@@ -97,9 +104,18 @@ fn check(name: &str, extra: &[&str]) {
 #[test]
 fn normalising_keeps_what_matters() {
     assert_eq!(blank_after("host PID 4711)", "PID "), "host PID N)");
-    assert_eq!(blank_times("after 0.05s: 12 zombies"), "after Ts: 12 zombies");
-    let a = normalise("after 0.00s: 412 zombies\nafter 0.05s: 0 zombies\nsettled after 0.10s: 0 zombies left", &[]);
-    let b = normalise("after 0.01s: 0 zombies\nsettled after 0.05s: 0 zombies left", &[]);
+    assert_eq!(
+        blank_times("after 0.05s: 12 zombies"),
+        "after Ts: 12 zombies"
+    );
+    let a = normalise(
+        "after 0.00s: 412 zombies\nafter 0.05s: 0 zombies\nsettled after 0.10s: 0 zombies left",
+        &[],
+    );
+    let b = normalise(
+        "after 0.01s: 0 zombies\nsettled after 0.05s: 0 zombies left",
+        &[],
+    );
     assert_eq!(a, b);
     let c = normalise("settled after 0.05s: 5 zombies left", &[]);
     assert_ne!(b[1], c[0], "the final count must still be compared");
