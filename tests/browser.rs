@@ -194,7 +194,18 @@ fn no_page_logs_to_the_console() {
                 .map(move |line| format!("{page}: {line}"))
         })
         .collect();
-    assert_none("console messages (a clean page logs none)", &problems);
+    let hint = if problems
+        .iter()
+        .any(|p| p.contains("Could not find the language"))
+    {
+        " (a ```lang that mdBook's highlight.js does not know: use one it knows, e.g. text, sh, rust, c, yaml, toml, json, ini)"
+    } else {
+        ""
+    };
+    assert_none(
+        &format!("console messages (a clean page logs none){hint}"),
+        &problems,
+    );
 }
 
 #[test]

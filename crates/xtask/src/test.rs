@@ -39,6 +39,14 @@ Runs every test of the project: installs what the tests need (as root, with
 apt-get), checks formatting and lints, then `cargo test --workspace` in strict
 mode (PAUSE_BOOK_STRICT=1).";
 
+/// Set for the steps, inherited by what the tests start: tells this run's
+/// processes from those other users start meanwhile on the same machine.
+const RUN_MARKER: &str = "PAUSE_BOOK_TEST_RUN";
+
+fn run_id() -> String {
+    std::process::id().to_string()
+}
+
 /// How long dockerd may take to answer `docker info` after it is started.
 const DOCKER_READY_TIMEOUT: Duration = Duration::from_secs(90);
 
@@ -74,7 +82,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 "warnings",
             ],
         ),
-        ("cargo test --workspace", vec!["test", "--workspace"]),
+        // --no-fail-fast: report every failing test binary, not the first.
+        (
+            "cargo test --workspace --no-fail-fast",
+            vec!["test", "--workspace", "--no-fail-fast"],
+        ),
     ];
     let mut report = Vec::new();
     let mut failed = Vec::new();
@@ -85,6 +97,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .args(&args)
             .current_dir(&root)
             .env("PAUSE_BOOK_STRICT", "1")
+            .env(RUN_MARKER, run_id())
             .env("PATH", tools::path_with_cargo_bin())
             .status();
         let took = step_started.elapsed();
@@ -107,7 +120,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 
     announce("nothing left behind");
-    let leftovers = Leftovers::now()?.minus(&before);
+    let mut leftovers = Leftovers::now()?.minus(&before);
+    // Outside CI other people's pause processes may come and go meanwhile:
+    // count only those that carry this run's marker.
+    if std::env::var_os("CI").is_none() {
+        let (ours, others): (BTreeSet<String>, BTreeSet<String>) =
+            std::mem::take(&mut leftovers.pause_processes)
+                .into_iter()
+                .partition(|process| carries_marker(process));
+        if !others.is_empty() {
+            let list: Vec<&str> = others.iter().map(String::as_str).collect();
+            eprintln!(
+                "xtask test: note: pause processes started meanwhile, not by this run: {}",
+                list.join(", ")
+            );
+        }
+        leftovers.pause_processes = ours;
+    }
     if leftovers.is_empty() {
         report.push("cleanup ok".into());
     } else {
@@ -401,6 +430,17 @@ fn pause_processes() -> BTreeSet<String> {
     found
 }
 
+/// Whether the process ("pid comm") has this run's marker in its environment.
+fn carries_marker(process: &str) -> bool {
+    let pid = process.split_whitespace().next().unwrap_or_default();
+    let marker = format!("{RUN_MARKER}={}", run_id());
+    std::fs::read(format!("/proc/{pid}/environ")).is_ok_and(|environ| {
+        environ
+            .split(|&b| b == 0)
+            .any(|entry| entry == marker.as_bytes())
+    })
+}
+
 fn lines_of(program: &str, args: &[&str]) -> Result<BTreeSet<String>, String> {
     let output = Command::new(program)
         .args(args)
@@ -476,6 +516,33 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown argument")
         );
+    }
+
+    /// Kills and reaps the child on drop, also when an assertion fails.
+    struct Reaped(std::process::Child);
+
+    impl Drop for Reaped {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    #[test]
+    fn processes_of_this_run_carry_its_marker() {
+        let spawn = |marked: bool| {
+            let mut command = Command::new("sleep");
+            command.arg("30");
+            if marked {
+                command.env(RUN_MARKER, run_id());
+            } else {
+                command.env_remove(RUN_MARKER);
+            }
+            Reaped(command.spawn().expect("spawn sleep"))
+        };
+        let (ours, theirs) = (spawn(true), spawn(false));
+        assert!(carries_marker(&format!("{} sleep", ours.0.id())));
+        assert!(!carries_marker(&format!("{} sleep", theirs.0.id())));
     }
 
     #[test]
