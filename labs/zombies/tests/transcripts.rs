@@ -64,8 +64,8 @@ fn normalise(text: &str, extra: &[&str]) -> Vec<String> {
             line = format!("pids cgroup CGROUP{}", &line[at..]);
         }
         // The timeline's samples depend on timing: keep their shape only.
-        if line.starts_with("after T: ") {
-            line = blank_after(&line, "after T: ");
+        if line.starts_with("after Ts: ") {
+            line = blank_after(&line, "after Ts: ");
         }
         if lines.last() != Some(&line) {
             lines.push(line);
@@ -128,7 +128,7 @@ fn demo_transcripts_match() {
     }
     check("demo-pause.txt", &[]);
     check("demo-none.txt", &[]);
-    check("demo-once.txt", &["settled after T: "]);
+    check("demo-once.txt", &["settled after Ts: "]);
 }
 
 #[test]
