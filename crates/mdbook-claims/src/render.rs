@@ -341,33 +341,28 @@ fn entry(claim: &Claim, lang: Lang, w: &LedgerWords, options: &LedgerOptions) ->
         w.colon,
         escape(claim.statement(lang))
     ));
-    for test in &claim.tests {
-        let code = format!(
-            "<code>{}::{}</code>",
-            escape(&test.path),
-            escape(&test.function)
-        );
-        let shown = match &options.repository {
-            Some(url) => format!(
-                "<a href=\"{}/blob/main/{}\">{code}</a>",
-                escape(url.trim_end_matches('/')),
-                escape(&test.path)
-            ),
-            None => code,
-        };
-        html.push_str(&format!(
-            "<li class=\"claim-test\">{}{}{shown}</li>\n",
-            w.tests, w.colon
-        ));
-    }
-    for source in &claim.sources {
-        html.push_str(&format!(
-            "<li class=\"claim-source\">{}{}{}</li>\n",
-            w.sources,
-            w.colon,
-            source_link(source)
-        ));
-    }
+    let tests: Vec<String> = claim
+        .tests
+        .iter()
+        .map(|test| {
+            let code = format!(
+                "<code>{}::{}</code>",
+                escape(&test.path),
+                escape(&test.function)
+            );
+            match &options.repository {
+                Some(url) => format!(
+                    "<a href=\"{}/blob/main/{}\">{code}</a>",
+                    escape(url.trim_end_matches('/')),
+                    escape(&test.path)
+                ),
+                None => code,
+            }
+        })
+        .collect();
+    let sources: Vec<String> = claim.sources.iter().map(|s| source_link(s)).collect();
+    html.push_str(&evidence_item("claim-test", w.tests, w.colon, &tests));
+    html.push_str(&evidence_item("claim-source", w.sources, w.colon, &sources));
     if let Some(lab) = &claim.pending {
         html.push_str(&format!(
             "<li class=\"claim-pending\">{}{}<code>{}</code>{}</li>\n",
@@ -379,6 +374,21 @@ fn entry(claim: &Claim, lang: Lang, w: &LedgerWords, options: &LedgerOptions) ->
     }
     html.push_str("</ul>\n</div>\n\n");
     html
+}
+
+/// One kind of evidence: inline when there is one item, a list otherwise.
+fn evidence_item(class: &str, label: &str, colon: &str, items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => format!("<li class=\"{class}\">{label}{colon}{one}</li>\n"),
+        many => {
+            let list: String = many.iter().map(|item| format!("<li>{item}</li>")).collect();
+            format!(
+                "<li class=\"{class}\">{label}{}<ul>{list}</ul></li>\n",
+                colon.trim_end()
+            )
+        }
+    }
 }
 
 /// A source entry is "URL (what it shows)" or plain text.
@@ -525,6 +535,7 @@ sources = ["plain text source"]
         assert!(zh.contains("<a href=\"https://example.org/x\">shows x</a>"));
         assert!(zh.contains("待测试（<code>labs/docker-demo</code>）"));
         assert!(zh.contains("出处：plain text source"));
+        assert!(zh.contains("测试：<code>labs/demo/tests/demo.rs::pid_1_is_pause</code>"));
         assert!(
             zh.starts_with("<p class=\"claims-summary\">共 3 条论断："),
             "{zh}"
@@ -546,6 +557,21 @@ sources = ["plain text source"]
             en.contains("<a href=\"https://example.org/pause-book/blob/main/labs/demo/tests/demo.rs\"><code>"),
             "{en}"
         );
+    }
+
+    #[test]
+    fn several_sources_share_one_label() {
+        let registry = Registry::parse(
+            "[[claim]]\nid = \"a\"\nchapter = \"c\"\nzh = \"甲\"\nen = \"a\"\nverdict = \"true\"\n\
+             sources = [\"https://x.org/1 (one)\", \"https://x.org/2 (two)\"]\n",
+            "f",
+        )
+        .unwrap();
+        let en = ledger(&registry, Lang::En, &[], &LedgerOptions::default());
+        assert_eq!(en.matches("Sources").count(), 1, "{en}");
+        assert!(en.contains(
+            "Sources:<ul><li><a href=\"https://x.org/1\">one</a></li><li><a href=\"https://x.org/2\">two</a></li></ul>"
+        ));
     }
 
     #[test]
