@@ -171,3 +171,24 @@ fn twins_have_the_same_mermaid_diagrams() {
     }
     assert_none("twins with different diagrams", &problems);
 }
+
+#[test]
+fn both_languages_list_their_pages_in_the_same_order() {
+    let summary = std::fs::read_to_string(root().join("src/SUMMARY.md")).expect("src/SUMMARY.md");
+    let listed = |lang: &str| -> Vec<String> {
+        summary
+            .match_indices(&format!("]({lang}/"))
+            .filter_map(|(at, _)| {
+                let rest = &summary[at + 2..];
+                rest.find(')')
+                    .map(|end| rest[lang.len() + 1..end].to_string())
+            })
+            .collect()
+    };
+    let (zh, en) = (listed("zh"), listed("en"));
+    assert!(!zh.is_empty(), "src/SUMMARY.md lists no zh/ page");
+    assert_eq!(
+        zh, en,
+        "src/SUMMARY.md: the zh/ and en/ entries differ (left zh, right en)"
+    );
+}
