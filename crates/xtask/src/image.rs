@@ -44,10 +44,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let tag = tag.unwrap_or_else(|| format!("pause-rs:{version}"));
     step(&format!("docker build --tag {tag} (FROM scratch)"));
-    let context = ContextDir::create(&root
-        .join("target")
-        .join(format!("pause-image-context-{}", std::process::id())))?;
-    copy(&root.join("labs/pause/Dockerfile"), &context.0.join("Dockerfile"))?;
+    let context = ContextDir::create(
+        &root
+            .join("target")
+            .join(format!("pause-image-context-{}", std::process::id())),
+    )?;
+    copy(
+        &root.join("labs/pause/Dockerfile"),
+        &context.0.join("Dockerfile"),
+    )?;
     copy(&binary, &context.0.join("pause"))?;
     let status = Command::new("docker")
         .args(["build", "--quiet", "--tag", &tag])
@@ -129,12 +134,20 @@ fn has_interpreter(path: &Path) -> Result<bool, String> {
     let elf = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let field = |at: usize, len: usize| -> Option<u64> {
         let bytes = elf.get(at..at + len)?;
-        Some(bytes.iter().rev().fold(0, |acc, &b| acc << 8 | u64::from(b)))
+        Some(
+            bytes
+                .iter()
+                .rev()
+                .fold(0, |acc, &b| acc << 8 | u64::from(b)),
+        )
     };
     // 64-bit little-endian ELF only: e_phoff at 0x20, e_phentsize at 0x36,
     // e_phnum at 0x38; each program header starts with its u32 p_type.
     if elf.get(..6) != Some(b"\x7fELF\x02\x01") {
-        return Err(format!("{} is not a 64-bit little-endian ELF", path.display()));
+        return Err(format!(
+            "{} is not a 64-bit little-endian ELF",
+            path.display()
+        ));
     }
     let malformed = || format!("{} has malformed ELF headers", path.display());
     let phoff = field(0x20, 8).ok_or_else(malformed)? as usize;
@@ -154,7 +167,12 @@ fn version_of(binary: &Path) -> Result<String, String> {
     text.trim()
         .strip_prefix("pause.rs ")
         .map(str::to_string)
-        .ok_or_else(|| format!("{} -v printed {text:?}, not `pause.rs <version>`", binary.display()))
+        .ok_or_else(|| {
+            format!(
+                "{} -v printed {text:?}, not `pause.rs <version>`",
+                binary.display()
+            )
+        })
 }
 
 fn copy(from: &Path, to: &Path) -> Result<(), String> {

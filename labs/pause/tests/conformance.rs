@@ -40,7 +40,10 @@ fn expected_version() -> Option<String> {
 #[test]
 fn a_missing_pause_bin_is_a_clear_error() {
     let err = resolve(Some("/no/such/pause".into())).unwrap_err();
-    assert!(err.contains("PAUSE_BIN=/no/such/pause does not exist"), "{err}");
+    assert!(
+        err.contains("PAUSE_BIN=/no/such/pause does not exist"),
+        "{err}"
+    );
     assert!(resolve(None).unwrap().is_file());
     let here = Path::new(env!("CARGO_BIN_EXE_pause")).to_path_buf();
     assert_eq!(resolve(Some(here.clone())), Ok(here));

@@ -58,8 +58,18 @@ impl Plain {
         let status = wait_child(&mut self.0, BOUND);
         let mut out = String::new();
         let mut err = String::new();
-        self.0.stdout.take().unwrap().read_to_string(&mut out).unwrap();
-        self.0.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        self.0
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        self.0
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
         (status, out, err)
     }
 }
@@ -73,9 +83,7 @@ impl Drop for Plain {
 
 /// Waits up to `timeout` for `child` to exit; kills it if it does not.
 pub fn wait_child(child: &mut Child, timeout: Duration) -> ExitStatus {
-    let waited = nsproc::wait_until(timeout, "the process to exit", || {
-        child.try_wait().unwrap()
-    });
+    let waited = nsproc::wait_until(timeout, "the process to exit", || child.try_wait().unwrap());
     waited.unwrap_or_else(|e| {
         let _ = child.kill();
         let _ = child.wait();
@@ -120,7 +128,13 @@ pub fn start_pid1(bin: &Path) -> Option<NsChild> {
 fn sh_inside(pid: i32, script: &str) -> ExitStatus {
     let mut child = Command::new("sh")
         .args(["-c", script])
-        .in_namespaces_of_with(pid, &[NsKind::Pid], EnterOptions { private_proc: false })
+        .in_namespaces_of_with(
+            pid,
+            &[NsKind::Pid],
+            EnterOptions {
+                private_proc: false,
+            },
+        )
         .unwrap()
         .spawn()
         .unwrap();
@@ -235,9 +249,14 @@ pub fn check_pid1_sigterm_from_parent(bin: &Path) {
 /// As PID 1: SIGHUP and SIGUSR1 sent from inside the namespace are dropped
 /// by the kernel (no handler), so pause lives on until SIGTERM.
 pub fn check_pid1_ignores_unhandled_signals(bin: &Path) {
-    let Some(mut pause) = start_pid1(bin) else { return };
+    let Some(mut pause) = start_pid1(bin) else {
+        return;
+    };
     let sent = sh_inside(pause.pid(), "kill -HUP 1 && kill -USR1 1");
-    assert!(sent.success(), "kill from inside the namespace failed: {sent}");
+    assert!(
+        sent.success(),
+        "kill from inside the namespace failed: {sent}"
+    );
     // A fatal signal would have marked pause as exiting when kill returned.
     assert_eq!(pause.try_wait().unwrap(), None, "pause died of HUP or USR1");
     pause.signal(Signal::SIGTERM).unwrap();
@@ -272,7 +291,13 @@ fn make_orphans(pause: i32, count: usize) -> std::os::fd::OwnedFd {
     let mut maker = Command::new("true");
     maker
         .stdin(Stdio::null())
-        .in_namespaces_of_with(pause, &[NsKind::Pid], EnterOptions { private_proc: false })
+        .in_namespaces_of_with(
+            pause,
+            &[NsKind::Pid],
+            EnterOptions {
+                private_proc: false,
+            },
+        )
         .unwrap();
     // SAFETY: runs between fork and exec, after the maker joined the PID
     // namespace; only raw, async-signal-safe system calls.
@@ -311,7 +336,9 @@ fn make_orphans(pause: i32, count: usize) -> std::os::fd::OwnedFd {
 /// When pause, as PID 1, exits, the kernel kills every other process of its
 /// PID namespace.
 pub fn check_pid1_exit_kills_namespace(bin: &Path) {
-    let Some(mut pause) = start_pid1(bin) else { return };
+    let Some(mut pause) = start_pid1(bin) else {
+        return;
+    };
     // The shell exits at once; its two sleeps become pause's children.
     let started = sh_inside(pause.pid(), "sleep 1000 & sleep 1000 & exit 0");
     assert!(started.success(), "{started}");
@@ -342,7 +369,11 @@ pub fn check_idle(bin: &Path, window: Duration) {
     let ticks = procfs::cpu_ticks(pid).unwrap();
     std::thread::sleep(window); // the measurement window, not a readiness wait
     let after = sleeping().expect("pause is no longer sleeping");
-    assert_eq!(procfs::cpu_ticks(pid).unwrap(), ticks, "pause used CPU time");
+    assert_eq!(
+        procfs::cpu_ticks(pid).unwrap(),
+        ticks,
+        "pause used CPU time"
+    );
     assert_eq!(
         after.voluntary_ctxt_switches + after.nonvoluntary_ctxt_switches,
         before.voluntary_ctxt_switches + before.nonvoluntary_ctxt_switches,
