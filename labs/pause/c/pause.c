@@ -22,6 +22,7 @@
 #define VERSION HEAD
 #endif
 
+// ANCHOR: handlers
 /* Only async-signal-safe calls in handlers: write(2) and _exit(2). The
  * handler interrupts main at an arbitrary point, possibly inside stdio or
  * malloc, so stdio, exit(3) and atexit handlers are off limits here. */
@@ -44,6 +45,8 @@ static void reap(int sig) {
     ;
 }
 
+// ANCHOR_END: handlers
+
 static int catch(int sig, void (*handler)(int), int flags) {
   struct sigaction action;
   memset(&action, 0, sizeof action);
@@ -53,6 +56,7 @@ static int catch(int sig, void (*handler)(int), int flags) {
   return sigaction(sig, &action, NULL);
 }
 
+// ANCHOR: main
 int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (strcasecmp(argv[i], "-v") == 0) {
@@ -75,3 +79,4 @@ int main(int argc, char **argv) {
     pause();
   return 42; /* unreachable: pause(2) only returns after a handler ran */
 }
+// ANCHOR_END: main
