@@ -16,32 +16,48 @@ use nix::unistd::{AccessFlags, access, getuid};
 /// `None` (after printing why) when gcc cannot build it here.
 fn c_pause() -> Option<&'static Path> {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let built = BUILT.get_or_init(|| {
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("c/pause.c");
-        // Cargo's scratch directory, or (for a run as another user, e.g.
-        // `nobody`) the system's, under a name of that user's own.
-        let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
-        let output = match access(scratch, AccessFlags::W_OK) {
-            Ok(()) => scratch.join("pause-c"),
-            Err(_) => std::env::temp_dir().join(format!("pause-c-uid{}", getuid())),
-        };
-        let result = Command::new("gcc")
-            .args(["-Os", "-Wall", "-Werror", "-static", "-o"])
-            .arg(&output)
-            .arg(&source)
-            .output()
-            .map_err(|e| format!("cannot run gcc ({e}): install gcc and libc6-dev"))?;
-        if !result.status.success() {
-            return Err(format!(
-                "gcc -static failed (libc6-dev installed?): {}",
-                String::from_utf8_lossy(&result.stderr)
-            ));
-        }
-        Ok(output)
-    });
+    let built = BUILT.get_or_init(|| compile("pause-c", None));
     let built = built.as_deref().map_err(String::clone);
     nsproc::require("gcc, to build c/pause.c", built)
 }
+
+/// Compiles c/pause.c, with one text replacement (`from` -> `to`) if given.
+fn compile(name: &str, change: Option<(&str, &str)>) -> Result<PathBuf, String> {
+    let mut source = std::fs::read_to_string(SOURCE).map_err(|e| e.to_string())?;
+    if let Some((from, to)) = change {
+        assert!(
+            source.contains(from),
+            "c/pause.c no longer contains {from:?}"
+        );
+        source = source.replace(from, to);
+    }
+    // Cargo's scratch directory, or (for a run as another user, e.g.
+    // `nobody`) the system's, under a name of that user's own.
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let dir = match access(scratch, AccessFlags::W_OK) {
+        Ok(()) => scratch.to_path_buf(),
+        Err(_) => std::env::temp_dir(),
+    };
+    let output = dir.join(format!("{name}-uid{}", getuid()));
+    let c_file = output.with_extension("c");
+    std::fs::write(&c_file, source).map_err(|e| e.to_string())?;
+    let result = Command::new("gcc")
+        .args(["-Os", "-Wall", "-Werror", "-static", "-o"])
+        .arg(&output)
+        .arg(&c_file)
+        .output()
+        .map_err(|e| format!("cannot run gcc ({e}): install gcc and libc6-dev"))?;
+    let _ = std::fs::remove_file(&c_file);
+    if !result.status.success() {
+        return Err(format!(
+            "gcc -static failed (libc6-dev installed?): {}",
+            String::from_utf8_lossy(&result.stderr)
+        ));
+    }
+    Ok(output)
+}
+
+const SOURCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/c/pause.c");
 
 #[test]
 fn c_pause_prints_its_version() {
@@ -70,4 +86,64 @@ fn c_pause_as_pid1() {
 fn c_pause_idles() {
     let Some(bin) = c_pause() else { return };
     suite::check_idle(bin, Duration::from_secs(2));
+}
+
+/// A suite that cannot fail proves nothing: each broken variant of the C
+/// pause must fail the check that covers what was broken.
+#[test]
+fn broken_pauses_fail_the_matching_checks() {
+    if c_pause().is_none() || !can_make_pid_namespaces() {
+        return;
+    }
+    type Check = fn(&Path);
+    let variants: [(&str, &str, &str, Check); 4] = [
+        (
+            "pause-c-reaps-one",
+            "while (waitpid(-1, NULL, WNOHANG) > 0)\n    ;",
+            "waitpid(-1, NULL, WNOHANG);",
+            |bin| {
+                suite::check_pid1_reaps_orphans(bin, 1000);
+            },
+        ),
+        (
+            "pause-c-case-sensitive",
+            "strcasecmp(argv[i]",
+            "strcmp(argv[i]",
+            |bin| suite::check_version_flag(bin, None),
+        ),
+        (
+            "pause-c-catches-segv",
+            "  if (catch(SIGTERM",
+            "  catch(SIGSEGV, shut_down, 0);\n  if (catch(SIGTERM",
+            |bin| suite::check_shutdown_not_pid1(bin, Signal::SIGTERM, "Terminated"),
+        ),
+        (
+            "pause-c-ignores-hup",
+            "  for (;;)",
+            "  signal(SIGHUP, SIG_IGN);\n  for (;;)",
+            suite::check_sighup_kills_not_pid1,
+        ),
+    ];
+    // In parallel: most broken variants fail by timing out (BOUND).
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = variants
+            .into_iter()
+            .map(|(name, from, to, check)| {
+                let bin = compile(name, Some((from, to))).unwrap();
+                (name, bin.clone(), scope.spawn(move || check(&bin)))
+            })
+            .collect();
+        for (name, bin, run) in runs {
+            let outcome = run.join();
+            let _ = std::fs::remove_file(&bin);
+            assert!(
+                outcome.is_err(),
+                "{name} passed the check meant to catch it"
+            );
+        }
+    });
+}
+
+fn can_make_pid_namespaces() -> bool {
+    nsproc::require("a new PID namespace", nsproc::isolation()).is_some()
 }
