@@ -296,8 +296,9 @@ fn ensure_docker(root: &Path) -> Result<(), String> {
     }
     if !is_root() {
         return Err(
-            "Docker is not running and only root can start it: start the engine \
-             (`sudo systemctl start docker` or `sudo dockerd &`), or run as root"
+            "Docker does not answer `docker info` for this user: start the engine \
+             (`sudo systemctl start docker` or `sudo dockerd &`) and make sure this user may \
+             use it (the `docker` group), or run `cargo xtask test` as root"
                 .into(),
         );
     }
@@ -543,6 +544,16 @@ mod tests {
         let (ours, theirs) = (spawn(true), spawn(false));
         assert!(carries_marker(&format!("{} sleep", ours.0.id())));
         assert!(!carries_marker(&format!("{} sleep", theirs.0.id())));
+    }
+
+    #[test]
+    fn dpkg_tells_installed_from_missing_packages() {
+        if !command_exists("dpkg-query") {
+            eprintln!("SKIPPED: not a Debian-like system");
+            return;
+        }
+        let missing = missing_packages(&["procps", "no-such-package-pause-book"]).unwrap();
+        assert_eq!(missing, ["no-such-package-pause-book"]);
     }
 
     #[test]
