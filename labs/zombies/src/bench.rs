@@ -44,6 +44,9 @@ pub struct Run {
     pub cpu_ns: u64,
     /// The same in clock ticks, as a cross-check.
     pub cpu_ticks: u64,
+    /// Times the init was woken up (context switches): roughly how many
+    /// times its SIGCHLD handler ran.
+    pub wakeups: u64,
 }
 
 /// The median of one contender's runs.
@@ -54,6 +57,9 @@ pub struct Summary {
     pub runs: Vec<Run>,
     pub median_wall_ms: f64,
     pub median_cpu_ns_per_zombie: f64,
+    /// The least disturbed run: on a busy machine other work only ever adds
+    /// to the init's CPU time, so the minimum is the steadiest figure.
+    pub min_cpu_ns_per_zombie: f64,
 }
 
 /// Measures every contender `rounds` times, interleaved and in alternating
@@ -88,6 +94,7 @@ pub fn run(contenders: &[Contender], orphans: usize, rounds: usize) -> Result<Ve
                 orphans,
                 median_wall_ms: median(&mut walls),
                 median_cpu_ns_per_zombie: median(&mut cpus),
+                min_cpu_ns_per_zombie: cpus.iter().copied().fold(f64::INFINITY, f64::min),
                 runs,
             }
         })
@@ -101,7 +108,8 @@ fn measure(contender: &Contender, orphans: usize) -> Result<Run> {
     };
     let pod = Pod::start_program(InitKind::Pause, &program, &[])?;
     let pid = pod.pid();
-    let (cpu_before, ticks_before) = (schedstat_ns(pid)?, ticks(pid)?);
+    let (cpu_before, ticks_before, wakeups_before) =
+        (schedstat_ns(pid)?, ticks(pid)?, switches(pid)?);
     let made = pod
         .command_inside(&["orphans", &orphans.to_string(), "--quiet"])?
         .status()
@@ -126,6 +134,7 @@ fn measure(contender: &Contender, orphans: usize) -> Result<Run> {
         wall,
         cpu_ns: schedstat_ns(pid)? - cpu_before,
         cpu_ticks: ticks(pid)? - ticks_before,
+        wakeups: switches(pid)? - wakeups_before,
     })
 }
 
@@ -141,6 +150,11 @@ pub fn schedstat_ns(pid: i32) -> Result<u64> {
 
 fn ticks(pid: i32) -> Result<u64> {
     nsproc::procfs::cpu_ticks(pid).map_err(|e| Error::new(e.to_string()))
+}
+
+fn switches(pid: i32) -> Result<u64> {
+    let status = nsproc::procfs::status(pid).map_err(|e| Error::new(e.to_string()))?;
+    Ok(status.voluntary_ctxt_switches + status.nonvoluntary_ctxt_switches)
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -163,10 +177,12 @@ impl Summary {
             "orphans": self.orphans,
             "median_wall_ms": self.median_wall_ms,
             "median_cpu_ns_per_zombie": self.median_cpu_ns_per_zombie,
+            "min_cpu_ns_per_zombie": self.min_cpu_ns_per_zombie,
             "runs": self.runs.iter().map(|r| serde_json::json!({
                 "wall_ms": r.wall.as_secs_f64() * 1e3,
                 "cpu_ns": r.cpu_ns,
                 "cpu_ticks": r.cpu_ticks,
+                "wakeups": r.wakeups,
             })).collect::<Vec<_>>(),
         })
     }
