@@ -182,6 +182,33 @@ fn language_switch_leads_to_the_twin_and_back() {
 }
 
 #[test]
+fn pages_declare_their_language() {
+    let Some(site) = site() else { return };
+    let mut problems = Vec::new();
+    for (page, result) in &site.visits {
+        let Ok(visit) = result else { continue };
+        let expected = match page.split('/').next() {
+            Some("en") => "en",
+            _ => "zh",
+        };
+        let html_tag = visit
+            .dom
+            .find("<html")
+            .map(|at| &visit.dom[at..])
+            .and_then(|rest| rest.find('>').map(|end| &rest[..end]));
+        if !html_tag.is_some_and(|tag| tag.contains(&format!("lang=\"{expected}\""))) {
+            problems.push(format!(
+                "{page}: {html_tag:?} should say lang=\"{expected}\""
+            ));
+        }
+    }
+    assert_none(
+        "pages in the wrong language (theme/page-lang.js)",
+        &problems,
+    );
+}
+
+#[test]
 fn no_page_logs_to_the_console() {
     let Some(site) = site() else { return };
     let problems: Vec<String> = site
