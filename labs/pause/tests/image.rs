@@ -79,7 +79,7 @@ fn build_image(tag: &str) {
 }
 
 #[test]
-fn the_image_is_from_scratch_with_only_pause_run_as_65535() {
+fn from_scratch_only_pause_runs_as_pid_1_and_uid_65535() {
     if nsproc::require("Docker", docker_answers()).is_none() {
         return;
     }
@@ -132,17 +132,8 @@ fn the_image_is_from_scratch_with_only_pause_run_as_65535() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&listing.stdout), "pause\n");
-}
 
-#[test]
-fn in_its_container_pause_is_pid_1_and_stops_cleanly() {
-    if nsproc::require("Docker", docker_answers()).is_none() {
-        return;
-    }
-    let me = std::process::id();
-    let tag = format!("pause-rs-test-run-{me}:{}", pause::VERSION);
-    let _untag = Cleanup("rmi", tag.clone());
-    build_image(&tag);
+    // A container of it: pause is PID 1, runs as 65535, stops at once.
     let name = format!("pause-rs-run-{me}");
     let _container = Cleanup("rm", name.clone());
     docker_ok(&["run", "--detach", "--name", &name, &tag]);
