@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use nix::sys::signal::Signal;
+use nix::unistd::{AccessFlags, access, getuid};
 use nsproc::procfs::signal_bit;
 
 /// SigCgt and SigIgn of a program that prints its own /proc/self/status.
@@ -20,9 +21,14 @@ fn masks(status: &str) -> (u64, u64) {
 
 #[test]
 fn an_ordinary_rust_main_catches_segv_and_bus_and_ignores_pipe_but_pause_does_not() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let source = dir.join("std_main.rs");
-    let program = dir.join("std-main");
+    // Cargo's scratch directory, or the system's when run as another user.
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let dir = match access(scratch, AccessFlags::W_OK) {
+        Ok(()) => scratch.to_path_buf(),
+        Err(_) => std::env::temp_dir(),
+    };
+    let source = dir.join(format!("std_main-uid{}.rs", getuid()));
+    let program = dir.join(format!("std-main-uid{}", getuid()));
     std::fs::write(
         &source,
         "fn main() { print!(\"{}\", std::fs::read_to_string(\"/proc/self/status\").unwrap()) }",
@@ -35,6 +41,7 @@ fn an_ordinary_rust_main_catches_segv_and_bus_and_ignores_pipe_but_pause_does_no
         .arg(&source)
         .output()
         .map_err(|e| format!("cannot run rustc: {e}"));
+    let _ = std::fs::remove_file(&source);
     let Some(built) = nsproc::require("rustc", built) else {
         return;
     };
@@ -44,6 +51,7 @@ fn an_ordinary_rust_main_catches_segv_and_bus_and_ignores_pipe_but_pause_does_no
         String::from_utf8_lossy(&built.stderr)
     );
     let out = Command::new(&program).output().unwrap();
+    let _ = std::fs::remove_file(&program);
     let (caught, ignored) = masks(&String::from_utf8(out.stdout).unwrap());
     let runtime = signal_bit(Signal::SIGSEGV) | signal_bit(Signal::SIGBUS);
     assert_eq!(caught & runtime, runtime, "SigCgt {caught:#x}");
