@@ -136,7 +136,7 @@ fn malformed_registry_stops_the_build_naming_the_line() {
     };
     assert!(!ok, "the build must fail");
     assert!(
-        stderr.contains("src/claims.toml:11: malformed claims registry"),
+        stderr.contains("src/claims.toml:11: malformed claims registry (column"),
         "{stderr}"
     );
 }

@@ -133,8 +133,12 @@ impl Registry {
     /// diagnostics (e.g. "src/claims.toml").
     pub fn parse(text: &str, file: &str) -> Result<Registry, Vec<Diagnostic>> {
         let raw: RawFile = toml::from_str(text).map_err(|err| {
-            let line = err.span().map_or(0, |span| line_of(text, span.start));
-            let message = format!("malformed claims registry: {}", err.message().trim());
+            let start = err.span().map(|span| span.start.min(text.len()));
+            let line = start.map_or(0, |at| line_of(text, at));
+            let column =
+                start.map(|at| text[..at].chars().rev().take_while(|&c| c != '\n').count() + 1);
+            let at = column.map_or(String::new(), |column| format!(" (column {column})"));
+            let message = format!("malformed claims registry{at}: {}", err.message().trim());
             vec![Diagnostic::new(file, line, message)]
         })?;
         let mut errors = Vec::new();
@@ -334,7 +338,13 @@ sources = ["https://example.org/x (shows x)"]
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].file, "src/claims.toml");
         assert_eq!(errors[0].line, 3, "{}", errors[0]);
-        assert!(errors[0].message.contains("malformed"), "{}", errors[0]);
+        assert!(
+            errors[0]
+                .message
+                .contains("malformed claims registry (column 19)"),
+            "{}",
+            errors[0]
+        );
     }
 
     #[test]
