@@ -1,0 +1,303 @@
+//! `footprint`: how light is pause, measured against its peers in one run.
+//! Run through `cargo xtask bench [--quick]`; see the chapter "How light is
+//! pause, really" for what each figure means.
+//!
+//! - [`peers`]: the programs, built or found (a missing one is reported);
+//! - [`measure`]: one init as PID 1 of a PID namespace, seen through /proc;
+//! - [`orphans`]: the helper that makes orphans for an init to reap;
+//! - [`images`]: FROM-scratch images and their sizes;
+//! - [`stats`]: medians and percentiles;
+//! - [`report`]: table, JSON and chart.
+
+mod images;
+mod measure;
+mod orphans;
+mod peers;
+mod report;
+mod stats;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use report::{Row, Run};
+use stats::Spread;
+
+const USAGE: &str = "usage: footprint [--quick] [--out DIR] [--copy-to DIR]
+       footprint make-orphans N   (internal: the orphan maker)";
+
+struct Options {
+    quick: bool,
+    out: PathBuf,
+    copy_to: Option<PathBuf>,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("make-orphans") => args
+            .get(1)
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| USAGE.to_string())
+            .and_then(orphans::run),
+        _ => parse(&args).and_then(|options| bench(&options)),
+    };
+    if let Err(message) = result {
+        eprintln!("footprint: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let root = nsproc::bins::workspace_root();
+    let mut options = Options {
+        quick: false,
+        out: root.join("target").join("bench"),
+        copy_to: None,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => options.quick = true,
+            "--out" => options.out = args.next().ok_or(USAGE)?.into(),
+            "--copy-to" => options.copy_to = Some(args.next().ok_or(USAGE)?.into()),
+            other => return Err(format!("unknown option {other:?}\n{USAGE}")),
+        }
+    }
+    Ok(options)
+}
+
+fn bench(options: &Options) -> Result<(), String> {
+    let root = nsproc::bins::workspace_root();
+    let work = options.out.join("work");
+    std::fs::create_dir_all(&work).map_err(|e| format!("create {}: {e}", work.display()))?;
+    let (idle, runs, orphans) = if options.quick {
+        (Duration::from_secs(3), 10, 1_000)
+    } else {
+        (Duration::from_secs(10), 30, 10_000)
+    };
+
+    progress(1, "building and finding the programs");
+    let found = peers::all(&root, &work);
+    let mut rows: Vec<Row> = Vec::new();
+    let mut present = Vec::new();
+    for item in found {
+        match item {
+            Ok(peer) => {
+                eprintln!("      {:<11} {}", peer.key, peer.argv.join(" "));
+                rows.push(Row {
+                    key: peer.key.clone(),
+                    label: peer.label.clone(),
+                    command: peer.argv.join(" "),
+                    binary_bytes: std::fs::metadata(&peer.binary).ok().map(|m| m.len()),
+                    ..Row::default()
+                });
+                present.push(peer);
+            }
+            Err((key, why)) => {
+                eprintln!("      {key:<11} MISSING: {why}");
+                rows.push(Row {
+                    label: key.clone(),
+                    key,
+                    missing: Some(why),
+                    ..Row::default()
+                });
+            }
+        }
+    }
+    let row_of = |rows: &mut Vec<Row>, key: &str| -> usize {
+        rows.iter()
+            .position(|r| r.key == key)
+            .expect("every peer has a row")
+    };
+
+    progress(2, "image sizes (FROM scratch)");
+    match images::docker_available() {
+        Ok(()) => {
+            for peer in &present {
+                let i = row_of(&mut rows, &peer.key);
+                match images::image_size(&root, peer, &work) {
+                    Ok(size) => rows[i].image_bytes = Some(size),
+                    Err(e) => rows[i].problems.push(format!("image: {e}")),
+                }
+                eprintln!("      {:<11} {:?}", peer.key, rows[i].image_bytes);
+            }
+            eprintln!("      kept {}", images::tiny_tag());
+        }
+        Err(why) => {
+            for row in rows.iter_mut().filter(|r| r.missing.is_none()) {
+                row.problems.push(format!("image: {why}"));
+            }
+        }
+    }
+
+    progress(
+        3,
+        &format!(
+            "idle memory and cost, all at once, over {} s",
+            idle.as_secs()
+        ),
+    );
+    let mut started = Vec::new();
+    for peer in &present {
+        match measure::start(peer) {
+            Ok((child, _)) => started.push((peer, child)),
+            Err(e) => {
+                let i = row_of(&mut rows, &peer.key);
+                rows[i].problems.push(e);
+            }
+        }
+    }
+    let before: Vec<_> = started
+        .iter()
+        .map(|(_, c)| measure::snapshot(c.pid()))
+        .collect();
+    std::thread::sleep(idle); // the measurement window itself, not a readiness wait
+    for ((peer, child), before) in started.iter().zip(before) {
+        let i = row_of(&mut rows, &peer.key);
+        match (before, measure::snapshot(child.pid())) {
+            (Ok(b), Ok(a)) => {
+                rows[i].rss_anon_kb = Some(a.rss_anon_kb);
+                rows[i].vm_rss_kb = Some(a.vm_rss_kb);
+                rows[i].idle_cpu_ns = Some(a.cpu_ns.saturating_sub(b.cpu_ns));
+                rows[i].idle_wakeups = Some(a.switches.saturating_sub(b.switches));
+            }
+            (Err(e), _) | (_, Err(e)) => rows[i].problems.push(format!("idle: {e}")),
+        }
+    }
+    drop(started);
+
+    progress(
+        4,
+        &format!("start-up and SIGTERM to exit, {runs} runs each"),
+    );
+    let mut startups: Vec<Vec<f64>> = vec![Vec::new(); present.len()];
+    let mut stops: Vec<Vec<f64>> = vec![Vec::new(); present.len()];
+    for run in 1..=runs {
+        eprint!("\r      run {run}/{runs}");
+        // Programs take turns within each run, so drift hits them alike.
+        for (p, peer) in present.iter().enumerate() {
+            let timed = measure::start(peer).and_then(|(mut child, startup)| {
+                measure::sigterm_to_exit(&mut child).map(|stop| (startup, stop))
+            });
+            match timed {
+                Ok((startup, stop)) => {
+                    startups[p].push(startup.as_secs_f64() * 1e6);
+                    stops[p].push(stop.as_secs_f64() * 1e6);
+                }
+                Err(e) if run == 1 => {
+                    let i = row_of(&mut rows, &peer.key);
+                    rows[i].problems.push(format!("start/stop: {e}"));
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    eprintln!();
+    for (p, peer) in present.iter().enumerate() {
+        let i = row_of(&mut rows, &peer.key);
+        rows[i].startup = Spread::of(&startups[p]);
+        rows[i].sigterm = Spread::of(&stops[p]);
+    }
+
+    progress(5, &format!("reaping {orphans} orphans that end at once"));
+    for peer in &present {
+        let i = row_of(&mut rows, &peer.key);
+        let reaped = measure::start(peer).and_then(|(child, _)| measure::reaping(&child, orphans));
+        match reaped {
+            Ok(r) => {
+                rows[i].reap_cpu_ns_per_zombie = Some(r.cpu_ns_per_zombie);
+                rows[i].reap_ms = Some(r.until_none_left.as_secs_f64() * 1e3);
+                eprintln!(
+                    "      {:<11} {:.2} µs of init CPU per zombie, none left after {:.1} ms",
+                    peer.key,
+                    r.cpu_ns_per_zombie / 1000.0,
+                    r.until_none_left.as_secs_f64() * 1e3
+                );
+            }
+            Err(e) => rows[i].problems.push(format!("reaping: {e}")),
+        }
+    }
+
+    let run = Run {
+        machine: machine(),
+        date: command_line("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
+        quick: options.quick,
+        idle_seconds: idle.as_secs(),
+        runs,
+        orphans,
+        baseline: peers::BASELINE.into(),
+        rows,
+    };
+    let markdown = run.markdown();
+    println!("\n{markdown}");
+    write_all(&options.out, &run, &markdown)?;
+    eprintln!("wrote {}/latest.{{md,json,svg}}", options.out.display());
+    if let Some(copy) = &options.copy_to {
+        write_all(copy, &run, &markdown)?;
+        eprintln!("wrote {}/latest.{{md,json,svg}}", copy.display());
+    }
+    Ok(())
+}
+
+fn progress(step: usize, what: &str) {
+    eprintln!("[{step}/5] {what}");
+}
+
+fn write_all(dir: &Path, run: &Run, markdown: &str) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    let json = serde_json::to_string_pretty(run).map_err(|e| e.to_string())? + "\n";
+    for (name, text) in [
+        ("latest.md", markdown.to_string()),
+        ("latest.json", json),
+        ("latest.svg", run.svg()),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// "x86_64, AMD EPYC, 2 CPUs, 23.5 GiB, Linux 6.1.0, load average 0.5 0.4 0.3 at the start".
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")?
+                .split_once(':')
+                .map(|(_, m)| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem_kb: f64 = meminfo
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("MemTotal:")?
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0.0);
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    // Timings depend on what else runs: say how busy the machine was.
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    format!(
+        "{}, {model}, {cpus} CPUs, {:.1} GiB, Linux {}, load average {} at the start",
+        std::env::consts::ARCH,
+        mem_kb / 1024.0 / 1024.0,
+        kernel.trim(),
+        load.join(" ")
+    )
+}
+
+fn command_line(program: &str, args: &[&str]) -> String {
+    std::process::Command::new(program)
+        .args(args)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}

@@ -1,0 +1,361 @@
+//! The results of one run: a Markdown table, JSON and an SVG chart, every
+//! figure also as a ratio to the baseline (our C pause, glibc static).
+
+use serde::Serialize;
+
+use crate::peers::BASELINE;
+use crate::stats::Spread;
+
+/// What was measured for one peer (`None`: could not be measured).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Row {
+    pub key: String,
+    pub label: String,
+    pub command: String,
+    pub missing: Option<String>,
+    pub binary_bytes: Option<u64>,
+    pub image_bytes: Option<u64>,
+    pub rss_anon_kb: Option<u64>,
+    pub vm_rss_kb: Option<u64>,
+    pub idle_cpu_ns: Option<u64>,
+    pub idle_wakeups: Option<u64>,
+    pub startup: Option<Spread>,
+    pub sigterm: Option<Spread>,
+    pub reap_cpu_ns_per_zombie: Option<f64>,
+    pub reap_ms: Option<f64>,
+    pub problems: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Run {
+    pub machine: String,
+    pub date: String,
+    pub quick: bool,
+    pub idle_seconds: u64,
+    pub runs: usize,
+    pub orphans: usize,
+    pub baseline: String,
+    pub rows: Vec<Row>,
+}
+
+/// A metric shown in the table and the chart.
+struct Metric {
+    title: &'static str,
+    unit: &'static str,
+    get: fn(&Row) -> Option<f64>,
+}
+
+const METRICS: [Metric; 8] = [
+    Metric {
+        title: "binary",
+        unit: "B",
+        get: |r| r.binary_bytes.map(|v| v as f64),
+    },
+    Metric {
+        title: "image",
+        unit: "B",
+        get: |r| r.image_bytes.map(|v| v as f64),
+    },
+    Metric {
+        title: "RssAnon",
+        unit: "kB",
+        get: |r| r.rss_anon_kb.map(|v| v as f64),
+    },
+    Metric {
+        title: "VmRSS",
+        unit: "kB",
+        get: |r| r.vm_rss_kb.map(|v| v as f64),
+    },
+    Metric {
+        title: "start-up (median)",
+        unit: "µs",
+        get: |r| r.startup.map(|s| s.median_us),
+    },
+    Metric {
+        title: "SIGTERM to exit (median)",
+        unit: "µs",
+        get: |r| r.sigterm.map(|s| s.median_us),
+    },
+    Metric {
+        title: "init CPU per zombie",
+        unit: "µs",
+        get: |r| r.reap_cpu_ns_per_zombie.map(|v| v / 1000.0),
+    },
+    Metric {
+        title: "until no zombie is left",
+        unit: "ms",
+        get: |r| r.reap_ms,
+    },
+];
+
+impl Run {
+    fn baseline(&self) -> Option<&Row> {
+        self.rows
+            .iter()
+            .find(|r| r.key == BASELINE && r.missing.is_none())
+    }
+
+    fn ratio(&self, metric: &Metric, row: &Row) -> Option<f64> {
+        let base = (metric.get)(self.baseline()?)?;
+        let value = (metric.get)(row)?;
+        (base > 0.0).then_some(value / base)
+    }
+
+    /// The Markdown page: machine, table (value and ratio), goals, notes.
+    pub fn markdown(&self) -> String {
+        let mut md = String::new();
+        md += &format!(
+            "Machine: {}. Run: {} ({}idle window {} s, {} start/stop runs per program, {} orphans).\n\n",
+            self.machine,
+            self.date,
+            if self.quick { "quick run, " } else { "" },
+            self.idle_seconds,
+            self.runs,
+            self.orphans
+        );
+        md += "| program | binary | image | RssAnon | VmRSS | idle CPU | idle wake-ups | start-up median (p90) | SIGTERM to exit median (p90) | init CPU per zombie | no zombie left after |\n";
+        md += "|---|---|---|---|---|---|---|---|---|---|---|\n";
+        for row in &self.rows {
+            if let Some(why) = &row.missing {
+                md += &format!("| {} | missing: {why} |||||||||\n", row.label);
+                continue;
+            }
+            let cell = |i: usize, text: Option<String>| -> String {
+                match (text, self.ratio(&METRICS[i], row)) {
+                    (Some(t), Some(r)) => format!("{t} ({})", ratio_text(r)),
+                    (Some(t), None) => t,
+                    (None, _) => "n/a".into(),
+                }
+            };
+            let spread =
+                |s: Option<Spread>| s.map(|s| format!("{:.0} µs ({:.0})", s.median_us, s.p90_us));
+            md += &format!(
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                row.label,
+                cell(0, row.binary_bytes.map(bytes_text)),
+                cell(1, row.image_bytes.map(bytes_text)),
+                cell(2, row.rss_anon_kb.map(|v| format!("{v} kB"))),
+                cell(3, row.vm_rss_kb.map(|v| format!("{v} kB"))),
+                row.idle_cpu_ns
+                    .map_or("n/a".into(), |v| format!("{:.0} µs", v as f64 / 1000.0)),
+                row.idle_wakeups.map_or("n/a".into(), |v| v.to_string()),
+                cell(4, spread(row.startup)),
+                cell(5, spread(row.sigterm)),
+                cell(
+                    6,
+                    row.reap_cpu_ns_per_zombie
+                        .map(|v| format!("{:.2} µs", v / 1000.0))
+                ),
+                cell(7, row.reap_ms.map(|v| format!("{v:.1} ms"))),
+            );
+        }
+        md += "\nRatios in parentheses are to the first row (our C pause, glibc, static) of the same run.\n";
+        md += &self.goals();
+        let problems: Vec<String> = self
+            .rows
+            .iter()
+            .flat_map(|r| r.problems.iter().map(move |p| format!("- {}: {p}", r.key)))
+            .collect();
+        if !problems.is_empty() {
+            md += "\nNot measured:\n\n";
+            md += &problems.join("\n");
+            md += "\n";
+        }
+        md
+    }
+
+    /// The issue's goals for our pause, against the C pause of this run.
+    fn goals(&self) -> String {
+        let mut md =
+            String::from("\n| goal (vs C pause, same run) | pause | pause-tiny |\n|---|---|---|\n");
+        let goal_rows: [(&str, usize, f64); 4] = [
+            ("RssAnon <= 1.0x", 2, 1.0),
+            ("start-up <= 1.0x", 4, 1.0),
+            ("SIGTERM to exit <= 1.0x", 5, 1.0),
+            ("init CPU per zombie <= 1.1x", 6, 1.1),
+        ];
+        let verdict = |key: &str, metric: usize, limit: f64| -> String {
+            let row = self
+                .rows
+                .iter()
+                .find(|r| r.key == key && r.missing.is_none());
+            match row.and_then(|row| self.ratio(&METRICS[metric], row)) {
+                Some(r) if r <= limit => format!("met ({})", ratio_text(r)),
+                Some(r) => format!("**missed** ({})", ratio_text(r)),
+                None => "not measured".into(),
+            }
+        };
+        for (name, metric, limit) in goal_rows {
+            md += &format!(
+                "| {name} | {} | {} |\n",
+                verdict("pause", metric, limit),
+                verdict("pause-tiny", metric, limit)
+            );
+        }
+        let wakeups = |key: &str| match self
+            .rows
+            .iter()
+            .find(|r| r.key == key)
+            .and_then(|r| r.idle_wakeups)
+        {
+            Some(0) => "met (0)".to_string(),
+            Some(n) => format!("**missed** ({n})"),
+            None => "not measured".into(),
+        };
+        md += &format!(
+            "| no wake-up while idle | {} | {} |\n",
+            wakeups("pause"),
+            wakeups("pause-tiny")
+        );
+        md
+    }
+
+    /// A chart: one panel per metric, one bar per program, the ratio to
+    /// the baseline on a log scale (1x is the baseline's line).
+    pub fn svg(&self) -> String {
+        let rows: Vec<&Row> = self.rows.iter().filter(|r| r.missing.is_none()).collect();
+        let (label_w, plot_w, bar_h, gap) = (270.0, 420.0, 16.0, 4.0);
+        let panel_h = rows.len() as f64 * (bar_h + gap) + 34.0;
+        let width = label_w + plot_w + 110.0;
+        let height = METRICS.len() as f64 * panel_h + 50.0;
+        let (lo, hi) = (-3.0f64, 1.0f64); // 0.001x .. 10x
+        let x = |ratio: f64| label_w + (ratio.log10().clamp(lo, hi) - lo) / (hi - lo) * plot_w;
+        let colors = [
+            "#555555", "#8c8c8c", "#d95f02", "#e7298a", "#1b9e77", "#7570b3", "#66a61e", "#e6ab02",
+        ];
+        let mut svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+             viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n\
+             <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
+             <text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Ratio to C pause (glibc, static), log scale: shorter is lighter</text>\n\
+             <text x=\"10\" y=\"38\" fill=\"#555\">{}</text>\n",
+            escape(&format!("{} · {}", self.machine, self.date))
+        );
+        for (m, metric) in METRICS.iter().enumerate() {
+            let top = 50.0 + m as f64 * panel_h;
+            svg += &format!(
+                "<text x=\"10\" y=\"{}\" font-weight=\"bold\">{}</text>\n",
+                top + 16.0,
+                escape(metric.title)
+            );
+            for tick in [-3i32, -2, -1, 0, 1] {
+                let tx = x(10f64.powi(tick));
+                let stroke = if tick == 0 { "#000" } else { "#ddd" };
+                svg += &format!(
+                    "<line x1=\"{tx}\" y1=\"{}\" x2=\"{tx}\" y2=\"{}\" stroke=\"{stroke}\"/>\n\
+                     <text x=\"{tx}\" y=\"{}\" text-anchor=\"middle\" fill=\"#777\" font-size=\"10\">{}x</text>\n",
+                    top + 22.0,
+                    top + panel_h - 6.0,
+                    top + 16.0,
+                    10f64.powi(tick)
+                );
+            }
+            for (i, row) in rows.iter().enumerate() {
+                let y = top + 24.0 + i as f64 * (bar_h + gap);
+                svg += &format!(
+                    "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
+                    label_w - 8.0,
+                    y + bar_h - 4.0,
+                    escape(&row.label)
+                );
+                let value = (metric.get)(row);
+                match (value, self.ratio(metric, row)) {
+                    (Some(v), Some(r)) => {
+                        let (x0, x1) = (x(1e-3), x(r));
+                        svg += &format!(
+                            "<rect x=\"{x0}\" y=\"{y}\" width=\"{}\" height=\"{bar_h}\" fill=\"{}\"/>\n\
+                             <text x=\"{}\" y=\"{}\" font-size=\"11\">{} · {}</text>\n",
+                            (x1 - x0).max(1.0),
+                            colors[i % colors.len()],
+                            x1 + 4.0,
+                            y + bar_h - 4.0,
+                            ratio_text(r),
+                            escape(&value_text(v, metric.unit))
+                        );
+                    }
+                    _ => {
+                        svg += &format!(
+                            "<text x=\"{}\" y=\"{}\" fill=\"#999\" font-size=\"11\">n/a</text>\n",
+                            x(1e-3) + 4.0,
+                            y + bar_h - 4.0
+                        );
+                    }
+                }
+            }
+        }
+        svg += "</svg>\n";
+        svg
+    }
+}
+
+fn ratio_text(ratio: f64) -> String {
+    if ratio >= 10.0 {
+        format!("{ratio:.0}x")
+    } else if ratio >= 0.095 {
+        format!("{ratio:.2}x")
+    } else {
+        format!("{ratio:.4}x")
+    }
+}
+
+fn bytes_text(bytes: u64) -> String {
+    let digits = bytes.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out + " B"
+}
+
+fn value_text(value: f64, unit: &str) -> String {
+    match unit {
+        "B" => bytes_text(value as u64),
+        "kB" => format!("{value:.0} kB"),
+        _ if value >= 100.0 => format!("{value:.0} {unit}"),
+        _ => format!("{value:.2} {unit}"),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_get_thousands_separators() {
+        assert_eq!(bytes_text(690_920), "690,920 B");
+        assert_eq!(bytes_text(1_576), "1,576 B");
+        assert_eq!(bytes_text(12), "12 B");
+    }
+
+    #[test]
+    fn ratios_are_to_the_baseline_row() {
+        let row = |key: &str, bytes| Row {
+            key: key.into(),
+            label: key.into(),
+            binary_bytes: Some(bytes),
+            ..Row::default()
+        };
+        let run = Run {
+            machine: "m".into(),
+            date: "d".into(),
+            quick: true,
+            idle_seconds: 1,
+            runs: 1,
+            orphans: 1,
+            baseline: BASELINE.into(),
+            rows: vec![row(BASELINE, 1000), row("pause-tiny", 10)],
+        };
+        assert_eq!(run.ratio(&METRICS[0], &run.rows[1]), Some(0.01));
+        assert!(run.markdown().contains("10 B (0.0100x)"));
+        assert!(run.svg().starts_with("<svg"));
+    }
+}
