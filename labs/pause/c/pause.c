@@ -1,9 +1,10 @@
 /*
- * A C pause written for this book from the behaviour described in
- * facts.md section 1 (Kubernetes build/pause/linux/pause.c). It is our own
- * code, not a copy of upstream's: the conformance suite runs it through
- * PAUSE_BIN to show the suite tests behaviour, not one implementation, and
- * the benchmarks compile it with gcc or musl-gcc (-O2 or -Os, -static).
+ * A C pause written for this book from a description of what upstream's
+ * pause does (kubernetes build/pause/linux/pause.c), behaviour for
+ * behaviour. It is our own code, not a copy of upstream's: the conformance
+ * suite runs it (tests/c_pause.rs, or PAUSE_BIN) to show that the suite tests
+ * behaviour, not one implementation, and the benchmarks compile it with gcc
+ * or musl-gcc (-O2 or -Os, -static).
  *
  * Build: gcc -Os -Wall -Werror -static -o pause c/pause.c
  *        musl-gcc -Os -Wall -Werror -static -o pause c/pause.c

@@ -23,8 +23,13 @@ fn resolve(overridden: Option<PathBuf>) -> Result<PathBuf, String> {
         Some(path) if path.is_file() => Ok(path),
         Some(path) => Err(format!(
             "PAUSE_BIN={} does not exist: point it at a pause binary to test, \
-             or unset it to test this crate's own",
-            path.display()
+             or unset it to test this crate's own{}",
+            path.display(),
+            if path.is_relative() {
+                " (cargo runs the tests in labs/pause: give an absolute path)"
+            } else {
+                ""
+            }
         )),
     }
 }
