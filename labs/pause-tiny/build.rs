@@ -12,6 +12,7 @@ fn main() {
         return;
     }
     println!("cargo::rustc-cfg=tiny_link");
+    // ANCHOR: link_args
     // The same options for a C compiler driver (the default linker) or for
     // ld.lld itself (`rust-lld`, which cross builds use: no aarch64 gcc needed).
     let bare_lld = std::env::var("RUSTC_LINKER").is_ok_and(|l| l.ends_with("lld"));
@@ -44,4 +45,5 @@ fn main() {
     ] {
         println!("cargo::rustc-link-arg-bins={arg}");
     }
+    // ANCHOR_END: link_args
 }

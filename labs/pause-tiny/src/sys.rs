@@ -32,6 +32,7 @@ mod nr {
     pub const EXIT_GROUP: usize = 94;
 }
 
+// ANCHOR: syscall
 /// Makes system call `n` with four arguments (unused ones are 0).
 ///
 /// # Safety
@@ -51,6 +52,8 @@ unsafe fn syscall(n: usize, a: usize, b: usize, c: usize, d: usize) -> isize {
     }
     ret
 }
+
+// ANCHOR_END: syscall
 
 /// Makes system call `n` with four arguments (unused ones are 0).
 ///
@@ -122,6 +125,7 @@ pub fn wait_for_signal() {
     };
 }
 
+// ANCHOR: catch
 /// The kernel's `struct sigaction` on x86-64 and aarch64 (not libc's).
 #[repr(C)]
 struct KernelSigaction {
@@ -184,6 +188,8 @@ pub unsafe fn catch(signal: i32, handler: extern "C" fn(i32), flags: u64) -> Res
     };
     if ret < 0 { Err(ret) } else { Ok(()) }
 }
+
+// ANCHOR_END: catch
 
 /// After exit_group: tells the compiler control never gets here, without
 /// the panic machinery `unreachable!()` would pull in.

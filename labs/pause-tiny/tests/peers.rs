@@ -1,0 +1,115 @@
+//! The figures the chapter compares pause-tiny with, checked on this
+//! machine: our C pause (labs/pause/c/pause.c) built like upstream's, and
+//! what its memory looks like as PID 1.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{TIMEOUT, kb_field, tiny_binary};
+use nix::sys::signal::Signal;
+use nsproc::{NsCommand, NsKind};
+
+/// Compiles the C pause with `cc -Os -static -s`; Err if `cc` cannot.
+fn c_pause(cc: &str) -> Result<PathBuf, String> {
+    let root = nsproc::bins::workspace_root();
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("pause-{cc}"));
+    let result = Command::new(cc)
+        .args(["-Os", "-Wall", "-Werror", "-static", "-s", "-o"])
+        .arg(&out)
+        .arg(root.join("labs/pause/c/pause.c"))
+        .output()
+        .map_err(|e| format!("cannot run {cc}: {e}"))?;
+    if !result.status.success() {
+        return Err(format!(
+            "{cc} failed: {}",
+            String::from_utf8_lossy(&result.stderr)
+        ));
+    }
+    Ok(out)
+}
+
+/// Upstream's way (glibc, -Os -static, stripped) gives about 700 KB, the
+/// seed's "300-700KB" image; musl gives about 30 KB; pause-tiny under 4 KiB.
+#[test]
+fn glibc_static_pause_is_about_700_kb_and_musl_about_30_kb() {
+    let Some(glibc) = nsproc::require("gcc with static glibc (libc6-dev)", c_pause("gcc")) else {
+        return;
+    };
+    let glibc_bytes = std::fs::metadata(&glibc).unwrap().len();
+    eprintln!("C pause, glibc static: {glibc_bytes} bytes");
+    assert!((500_000..=900_000).contains(&glibc_bytes), "{glibc_bytes}");
+    if let Some(musl) = nsproc::require("musl-gcc (Debian musl-tools)", c_pause("musl-gcc")) {
+        let musl_bytes = std::fs::metadata(&musl).unwrap().len();
+        eprintln!("C pause, musl static: {musl_bytes} bytes");
+        assert!(musl_bytes < 64 * 1024, "{musl_bytes}");
+    }
+    let tiny_bytes = std::fs::metadata(tiny_binary(None).unwrap()).unwrap().len();
+    assert!(
+        tiny_bytes * 100 < glibc_bytes,
+        "pause-tiny is not 100 times smaller"
+    );
+}
+
+/// VmRSS of a glibc-static pause counts its resident text (file pages,
+/// shared through the page cache); RssAnon, its own private memory, is
+/// more than ten times smaller.
+#[test]
+fn glibc_static_text_shows_in_vm_rss_not_in_rss_anon() {
+    let Some(glibc) = nsproc::require("gcc with static glibc (libc6-dev)", c_pause("gcc")) else {
+        return;
+    };
+    if nsproc::require("PID namespaces", nsproc::isolation()).is_none() {
+        return;
+    }
+    let mut pause = NsCommand::new(&glibc)
+        .namespaces(&[NsKind::Pid])
+        .kill_with_parent(true)
+        .spawn()
+        .unwrap();
+    let pid = pause.pid();
+    nsproc::wait_for_handlers(pid, &[Signal::SIGTERM, Signal::SIGCHLD], TIMEOUT).unwrap();
+    let vm_rss = kb_field(&format!("/proc/{pid}/status"), "VmRSS").unwrap();
+    let rss_file = kb_field(&format!("/proc/{pid}/status"), "RssFile").unwrap();
+    let rss_anon = kb_field(&format!("/proc/{pid}/smaps_rollup"), "Anonymous").unwrap();
+    eprintln!(
+        "C pause (glibc static) as PID 1: VmRSS {vm_rss} kB, RssFile {rss_file} kB, RssAnon {rss_anon} kB"
+    );
+    assert!(
+        rss_anon * 10 < vm_rss,
+        "RssAnon {rss_anon} kB vs VmRSS {vm_rss} kB"
+    );
+    assert!(
+        rss_file > rss_anon,
+        "the text (file pages) is most of VmRSS"
+    );
+    pause.signal(Signal::SIGTERM).unwrap();
+    assert_eq!(pause.wait_timeout(TIMEOUT).unwrap().code(), Some(0));
+}
+
+/// "Always paused" is a sleep in pause(2), state S (interruptible): not the
+/// frozen state `docker pause` puts a container in.
+#[test]
+fn idle_pause_tiny_sleeps_in_pause_syscall() {
+    if nsproc::require("PID namespaces", nsproc::isolation()).is_none() {
+        return;
+    }
+    let bin = tiny_binary(None).unwrap();
+    let mut pause = NsCommand::new(&bin)
+        .namespaces(&[NsKind::Pid])
+        .kill_with_parent(true)
+        .spawn()
+        .unwrap();
+    let pid = pause.pid();
+    nsproc::wait_for_handlers(pid, &[Signal::SIGTERM, Signal::SIGCHLD], TIMEOUT).unwrap();
+    let wchan = nsproc::wait_until(TIMEOUT, "pause-tiny to sleep in pause(2)", || {
+        let status = nsproc::procfs::status(pid).ok()?;
+        let wchan = std::fs::read_to_string(format!("/proc/{pid}/wchan")).ok()?;
+        (status.state == 'S' && wchan.contains("pause")).then_some(wchan)
+    })
+    .unwrap();
+    eprintln!("pause-tiny sleeps in {wchan}, state S");
+    pause.signal(Signal::SIGTERM).unwrap();
+    assert_eq!(pause.wait_timeout(TIMEOUT).unwrap().code(), Some(0));
+}
