@@ -65,10 +65,12 @@ pub fn tool_program(tool: &BookTool) -> PathBuf {
 /// The version `tool --version` reports (`mdbook v0.5.4` -> `0.5.4`), or
 /// `None` if it cannot be run.
 pub fn installed_version(tool: &BookTool) -> Option<String> {
-    let output = Command::new(tool_program(tool))
-        .arg("--version")
-        .output()
-        .ok()?;
+    version_of(&tool_program(tool))
+}
+
+/// The last word of `<program> --version`, without a leading `v`.
+fn version_of(program: &std::path::Path) -> Option<String> {
+    let output = Command::new(program).arg("--version").output().ok()?;
     if !output.status.success() {
         return None;
     }
@@ -137,4 +139,45 @@ pub fn ensure_book_tools() -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Removes the directory on drop, also when an assertion fails.
+    struct TempDir(PathBuf);
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn reads_versions_as_both_tools_print_them() {
+        let dir = std::env::temp_dir().join(format!("pause-book-tools-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let _cleanup = TempDir(dir.clone());
+        // Written by a shell, not by this process: a write descriptor held
+        // here while another test forks would make exec fail (ETXTBSY).
+        let fake = |name: &str, script: &str| {
+            let path = dir.join(name);
+            let made = Command::new("sh")
+                .arg("-c")
+                .arg(r#"printf '#!/bin/sh\n%s\n' "$2" > "$1" && chmod 755 "$1""#)
+                .args(["sh", path.to_str().unwrap(), script])
+                .status()
+                .unwrap();
+            assert!(made.success());
+            path
+        };
+        let mdbook = fake("mdbook", "echo mdbook v0.5.4");
+        let mermaid = fake("mdbook-mermaid", "echo mdbook-mermaid 0.17.1");
+        let broken = fake("broken", "exit 3");
+        assert_eq!(version_of(&mdbook).as_deref(), Some("0.5.4"));
+        assert_eq!(version_of(&mermaid).as_deref(), Some("0.17.1"));
+        assert_eq!(version_of(&broken), None);
+        assert_eq!(version_of(&dir.join("absent")), None);
+    }
 }
