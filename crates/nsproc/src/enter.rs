@@ -118,6 +118,10 @@ unsafe fn fork_and_wait() -> std::io::Result<()> {
                 Ok(())
             }
             child => {
+                // The waiter never execs, so it must close what std's
+                // spawn() watches (its exec-report pipe, O_CLOEXEC): else
+                // spawn() would only return once the program had exited.
+                libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32);
                 let mut status = 0;
                 while libc::waitpid(child, &mut status, 0) < 0 {
                     if *libc::__errno_location() != libc::EINTR {
@@ -217,6 +221,35 @@ mod tests {
             .status()
             .unwrap();
         assert_eq!(status.code(), Some(7));
+    }
+
+    #[test]
+    fn spawn_returns_while_the_joined_program_still_runs() {
+        let Some(_) = require("PID namespaces", isolation()) else {
+            return;
+        };
+        let init = NsCommand::new("sleep")
+            .arg("1000")
+            .namespaces(&[NsKind::Pid])
+            .kill_with_parent(true)
+            .spawn()
+            .unwrap();
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        let pid = init.pid();
+        std::thread::spawn(move || {
+            let child = Command::new("sleep")
+                .arg("1000")
+                .in_namespaces_of(pid, &[NsKind::Pid])
+                .unwrap()
+                .spawn();
+            let _ = done_tx.send(child);
+        });
+        let mut child = done_rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("spawn() blocked until the program exited")
+            .unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
     }
 
     #[test]
