@@ -199,7 +199,7 @@ fn bench(options: &Options) -> Result<(), String> {
         rows[i].sigterm = Spread::of(&stops[p]);
     }
 
-    progress(5, &format!("reaping {orphans} orphans that end at once"));
+    progress(5, &format!("reaping {orphans} zombies handed over at once"));
     for peer in &present {
         let i = row_of(&mut rows, &peer.key);
         let reaped = measure::start(peer).and_then(|(child, _)| measure::reaping(&child, orphans));

@@ -147,9 +147,9 @@ pub struct Reaping {
     pub until_none_left: Duration,
 }
 
-/// Makes `count` orphans end at once in the PID namespace of the running
-/// init `child`, and measures the init's CPU time and the time until none
-/// of them is left (every zombie reaped).
+/// Hands `count` zombies at once to the running init `child` (see
+/// [`crate::orphans`]), and measures the init's CPU time and the time until
+/// none of them is left (every zombie reaped).
 pub fn reaping(child: &NsChild, count: usize) -> Result<Reaping, String> {
     let pid = child.pid();
     let baseline = children(pid);
