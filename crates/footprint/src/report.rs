@@ -105,13 +105,13 @@ impl Run {
     pub fn markdown(&self) -> String {
         let mut md = String::new();
         md += &format!(
-            "Machine: {}. Run: {} ({}idle window {} s, {} start/stop runs per program, {} orphans).\n\n",
+            "Machine: {}. Run: {} ({}idle window {} s, {} start/stop runs per program, {} zombies handed over at once).\n\n",
             self.machine,
             self.date,
             if self.quick { "quick run, " } else { "" },
             self.idle_seconds,
             self.runs,
-            self.orphans
+            fmt_count(self.orphans)
         );
         md += "| program | binary | image | RssAnon | VmRSS | idle CPU | idle wake-ups | start-up median (p90) | SIGTERM to exit median (p90) | init CPU per zombie | no zombie left after |\n";
         md += "|---|---|---|---|---|---|---|---|---|---|---|\n";
@@ -127,8 +127,9 @@ impl Run {
                     (None, _) => "n/a".into(),
                 }
             };
-            let spread =
-                |s: Option<Spread>| s.map(|s| format!("{:.0} µs ({:.0})", s.median_us, s.p90_us));
+            let spread = |s: Option<Spread>| {
+                s.map(|s| format!("{:.0} µs, p90 {:.0}", s.median_us, s.p90_us))
+            };
             md += &format!(
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 row.label,
@@ -296,6 +297,10 @@ fn ratio_text(ratio: f64) -> String {
     } else {
         format!("{ratio:.4}x")
     }
+}
+
+fn fmt_count(n: usize) -> String {
+    bytes_text(n as u64).trim_end_matches(" B").to_string()
 }
 
 fn bytes_text(bytes: u64) -> String {
