@@ -34,6 +34,7 @@ pub struct Run {
     pub idle_seconds: u64,
     pub runs: usize,
     pub orphans: usize,
+    pub reap_rounds: usize,
     pub baseline: String,
     pub rows: Vec<Row>,
 }
@@ -105,13 +106,14 @@ impl Run {
     pub fn markdown(&self) -> String {
         let mut md = String::new();
         md += &format!(
-            "Machine: {}. Run: {} ({}idle window {} s, {} start/stop runs per program, {} zombies handed over at once).\n\n",
+            "Machine: {}. Run: {} ({}idle window {} s, {} start/stop runs per program, {} zombies handed over at once, median of {} rounds).\n\n",
             self.machine,
             self.date,
             if self.quick { "quick run, " } else { "" },
             self.idle_seconds,
             self.runs,
-            fmt_count(self.orphans)
+            fmt_count(self.orphans),
+            self.reap_rounds
         );
         md += "| program | binary | image | RssAnon | VmRSS | idle CPU | idle wake-ups | start-up median (p90) | SIGTERM to exit median (p90) | init CPU per zombie | no zombie left after |\n";
         md += "|---|---|---|---|---|---|---|---|---|---|---|\n";
@@ -226,7 +228,7 @@ impl Run {
         ];
         let mut svg = format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
-             viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n\
+             viewBox=\"0 0 {width} {height}\" style=\"max-width:100%;height:auto\" font-family=\"sans-serif\" font-size=\"12\">\n\
              <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
              <text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Ratio to C pause (glibc, static), log scale: shorter is lighter</text>\n\
              <text x=\"10\" y=\"38\" fill=\"#555\">{}</text>\n",
@@ -356,6 +358,7 @@ mod tests {
             idle_seconds: 1,
             runs: 1,
             orphans: 1,
+            reap_rounds: 1,
             baseline: BASELINE.into(),
             rows: vec![row(BASELINE, 1000), row("pause-tiny", 10)],
         };
