@@ -48,12 +48,12 @@ struct Metric {
 
 const METRICS: [Metric; 8] = [
     Metric {
-        title: "binary",
+        title: "二进制 binary",
         unit: "B",
         get: |r| r.binary_bytes.map(|v| v as f64),
     },
     Metric {
-        title: "image",
+        title: "镜像 image",
         unit: "B",
         get: |r| r.image_bytes.map(|v| v as f64),
     },
@@ -68,22 +68,22 @@ const METRICS: [Metric; 8] = [
         get: |r| r.vm_rss_kb.map(|v| v as f64),
     },
     Metric {
-        title: "start-up (median)",
+        title: "启动（中位数）start-up (median)",
         unit: "µs",
         get: |r| r.startup.map(|s| s.median_us),
     },
     Metric {
-        title: "SIGTERM to exit (median)",
+        title: "SIGTERM → 退出（中位数）SIGTERM to exit (median)",
         unit: "µs",
         get: |r| r.sigterm.map(|s| s.median_us),
     },
     Metric {
-        title: "init CPU per zombie",
+        title: "每个僵尸的 CPU  init CPU per zombie",
         unit: "µs",
         get: |r| r.reap_cpu_ns_per_zombie.map(|v| v / 1000.0),
     },
     Metric {
-        title: "until no zombie is left",
+        title: "清空僵尸用时 until no zombie is left",
         unit: "ms",
         get: |r| r.reap_ms,
     },
@@ -102,66 +102,76 @@ impl Run {
         (base > 0.0).then_some(value / base)
     }
 
-    /// The Markdown page: machine, table (value and ratio), goals, notes.
+    /// The Markdown page, included by both languages of the chapter (so its
+    /// few words are in both): machine, two tables (value and ratio to the
+    /// baseline), goals, what could not be measured.
     pub fn markdown(&self) -> String {
-        let mut md = String::new();
-        md += &format!(
-            "Machine: {}. Run: {} ({}idle window {} s, {} start/stop runs per program, {} zombies handed over at once, median of {} rounds).\n\n",
+        let mut md = format!(
+            "**{} · {}{} · {} s · {} × · {} × {}**\n\n",
             self.machine,
             self.date,
-            if self.quick { "quick run, " } else { "" },
+            if self.quick { " · quick 快速" } else { "" },
             self.idle_seconds,
             self.runs,
             fmt_count(self.orphans),
             self.reap_rounds
         );
-        md += "| program | binary | image | RssAnon | VmRSS | idle CPU | idle wake-ups | start-up median (p90) | SIGTERM to exit median (p90) | init CPU per zombie | no zombie left after |\n";
-        md += "|---|---|---|---|---|---|---|---|---|---|---|\n";
-        for row in &self.rows {
-            if let Some(why) = &row.missing {
-                md += &format!("| {} | missing: {why} |||||||||\n", row.label);
-                continue;
+        let present: Vec<&Row> = self.rows.iter().filter(|r| r.missing.is_none()).collect();
+        let cell = |row: &Row, i: usize, text: Option<String>| -> String {
+            match (text, self.ratio(&METRICS[i], row)) {
+                (Some(t), Some(r)) => format!("{t} ({})", ratio_text(r)),
+                (Some(t), None) => t,
+                (None, _) => "n/a".into(),
             }
-            let cell = |i: usize, text: Option<String>| -> String {
-                match (text, self.ratio(&METRICS[i], row)) {
-                    (Some(t), Some(r)) => format!("{t} ({})", ratio_text(r)),
-                    (Some(t), None) => t,
-                    (None, _) => "n/a".into(),
-                }
-            };
-            let spread = |s: Option<Spread>| {
-                s.map(|s| format!("{:.0} µs, p90 {:.0}", s.median_us, s.p90_us))
-            };
+        };
+        let spread =
+            |s: Option<Spread>| s.map(|s| format!("{:.0} µs, p90 {:.0}", s.median_us, s.p90_us));
+        md += "| 程序 program | 二进制 binary | 镜像 image | RssAnon | VmRSS | 空闲 CPU idle CPU | 空闲唤醒 idle wake-ups |\n";
+        md += "|---|---|---|---|---|---|---|\n";
+        for row in &present {
             md += &format!(
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} | {} | {} |\n",
                 row.label,
-                cell(0, row.binary_bytes.map(bytes_text)),
-                cell(1, row.image_bytes.map(bytes_text)),
-                cell(2, row.rss_anon_kb.map(|v| format!("{v} kB"))),
-                cell(3, row.vm_rss_kb.map(|v| format!("{v} kB"))),
+                cell(row, 0, row.binary_bytes.map(bytes_text)),
+                cell(row, 1, row.image_bytes.map(bytes_text)),
+                cell(row, 2, row.rss_anon_kb.map(|v| format!("{v} kB"))),
+                cell(row, 3, row.vm_rss_kb.map(|v| format!("{v} kB"))),
                 row.idle_cpu_ns
                     .map_or("n/a".into(), |v| format!("{:.0} µs", v as f64 / 1000.0)),
                 row.idle_wakeups.map_or("n/a".into(), |v| v.to_string()),
-                cell(4, spread(row.startup)),
-                cell(5, spread(row.sigterm)),
+            );
+        }
+        md += "\n| 程序 program | 启动 start-up | SIGTERM → 退出 exit | 每个僵尸的 CPU CPU per zombie | 清空僵尸 no zombie left after |\n";
+        md += "|---|---|---|---|---|\n";
+        for row in &present {
+            md += &format!(
+                "| {} | {} | {} | {} | {} |\n",
+                row.label,
+                cell(row, 4, spread(row.startup)),
+                cell(row, 5, spread(row.sigterm)),
                 cell(
+                    row,
                     6,
                     row.reap_cpu_ns_per_zombie
                         .map(|v| format!("{:.2} µs", v / 1000.0))
                 ),
-                cell(7, row.reap_ms.map(|v| format!("{v:.1} ms"))),
+                cell(row, 7, row.reap_ms.map(|v| format!("{v:.1} ms"))),
             );
         }
-        md += "\nRatios in parentheses are to the first row (our C pause, glibc, static) of the same run.\n";
         md += &self.goals();
-        let problems: Vec<String> = self
+        let missing: Vec<String> = self
             .rows
             .iter()
-            .flat_map(|r| r.problems.iter().map(move |p| format!("- {}: {p}", r.key)))
+            .filter_map(|r| Some(format!("- {}: {}", r.label, r.missing.as_ref()?)))
+            .chain(
+                self.rows
+                    .iter()
+                    .flat_map(|r| r.problems.iter().map(move |p| format!("- {}: {p}", r.key))),
+            )
             .collect();
-        if !problems.is_empty() {
-            md += "\nNot measured:\n\n";
-            md += &problems.join("\n");
+        if !missing.is_empty() {
+            md += "\n缺失或未测 / missing or not measured:\n\n";
+            md += &missing.join("\n");
             md += "\n";
         }
         md
@@ -172,10 +182,10 @@ impl Run {
         let mut md =
             String::from("\n| goal (vs C pause, same run) | pause | pause-tiny |\n|---|---|---|\n");
         let goal_rows: [(&str, usize, f64); 4] = [
-            ("RssAnon <= 1.0x", 2, 1.0),
-            ("start-up <= 1.0x", 4, 1.0),
-            ("SIGTERM to exit <= 1.0x", 5, 1.0),
-            ("init CPU per zombie <= 1.1x", 6, 1.1),
+            ("RssAnon ≤ 1.0x", 2, 1.0),
+            ("启动 start-up ≤ 1.0x", 4, 1.0),
+            ("SIGTERM → 退出 exit ≤ 1.0x", 5, 1.0),
+            ("每个僵尸的 CPU CPU per zombie ≤ 1.1x", 6, 1.1),
         ];
         let verdict = |key: &str, metric: usize, limit: f64| -> String {
             let row = self
@@ -183,9 +193,9 @@ impl Run {
                 .iter()
                 .find(|r| r.key == key && r.missing.is_none());
             match row.and_then(|row| self.ratio(&METRICS[metric], row)) {
-                Some(r) if r <= limit => format!("met ({})", ratio_text(r)),
-                Some(r) => format!("**missed** ({})", ratio_text(r)),
-                None => "not measured".into(),
+                Some(r) if r <= limit => format!("达到 met ({})", ratio_text(r)),
+                Some(r) => format!("**未达到 missed** ({})", ratio_text(r)),
+                None => "未测 not measured".into(),
             }
         };
         for (name, metric, limit) in goal_rows {
@@ -201,12 +211,12 @@ impl Run {
             .find(|r| r.key == key)
             .and_then(|r| r.idle_wakeups)
         {
-            Some(0) => "met (0)".to_string(),
-            Some(n) => format!("**missed** ({n})"),
-            None => "not measured".into(),
+            Some(0) => "达到 met (0)".to_string(),
+            Some(n) => format!("**未达到 missed** ({n})"),
+            None => "未测 not measured".into(),
         };
         md += &format!(
-            "| no wake-up while idle | {} | {} |\n",
+            "| 空闲时不唤醒 no wake-up while idle | {} | {} |\n",
             wakeups("pause"),
             wakeups("pause-tiny")
         );
@@ -230,7 +240,7 @@ impl Run {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
              viewBox=\"0 0 {width} {height}\" style=\"max-width:100%;height:auto\" font-family=\"sans-serif\" font-size=\"12\">\n\
              <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-             <text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Ratio to C pause (glibc, static), log scale: shorter is lighter</text>\n\
+             <text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">相对 C pause（glibc 静态）的倍数，对数坐标 · ratio to C pause (glibc, static), log scale</text>\n\
              <text x=\"10\" y=\"38\" fill=\"#555\">{}</text>\n",
             escape(&format!("{} · {}", self.machine, self.date))
         );
@@ -364,6 +374,11 @@ mod tests {
         };
         assert_eq!(run.ratio(&METRICS[0], &run.rows[1]), Some(0.01));
         assert!(run.markdown().contains("10 B (0.0100x)"));
+        assert!(
+            run.markdown().contains("| 未测 not measured |"),
+            "{}",
+            run.markdown()
+        );
         assert!(run.svg().starts_with("<svg"));
     }
 }
