@@ -179,8 +179,7 @@ impl Run {
 
     /// The goals for our pause, against the C pause of this run.
     fn goals(&self) -> String {
-        let mut md =
-            String::from("\n| goal (vs C pause, same run) | pause | pause-tiny |\n|---|---|---|\n");
+        let mut md = String::from("\n| 目标 goal | pause | pause-tiny |\n|---|---|---|\n");
         let goal_rows: [(&str, usize, f64); 4] = [
             ("RssAnon ≤ 1.0x", 2, 1.0),
             ("启动 start-up ≤ 1.0x", 4, 1.0),
