@@ -47,6 +47,9 @@ fn run_id() -> String {
     std::process::id().to_string()
 }
 
+/// How long processes killed at the end of the tests may take to go.
+const LEFTOVER_GRACE: Duration = Duration::from_secs(5);
+
 /// How long dockerd may take to answer `docker info` after it is started.
 const DOCKER_READY_TIMEOUT: Duration = Duration::from_secs(90);
 
@@ -120,23 +123,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 
     announce("nothing left behind");
-    let mut leftovers = Leftovers::now()?.minus(&before);
-    // Outside CI other people's pause processes may come and go meanwhile:
-    // count only those that carry this run's marker.
-    if std::env::var_os("CI").is_none() {
-        let (ours, others): (BTreeSet<String>, BTreeSet<String>) =
-            std::mem::take(&mut leftovers.pause_processes)
-                .into_iter()
-                .partition(|process| carries_marker(process));
-        if !others.is_empty() {
-            let list: Vec<&str> = others.iter().map(String::as_str).collect();
-            eprintln!(
-                "xtask test: note: pause processes started meanwhile, not by this run: {}",
-                list.join(", ")
-            );
-        }
-        leftovers.pause_processes = ours;
-    }
+    let leftovers = left_behind(&before)?;
     if leftovers.is_empty() {
         report.push("cleanup ok".into());
     } else {
@@ -410,7 +397,40 @@ impl Leftovers {
     }
 }
 
-/// "pid comm" of processes whose name starts with "pause".
+/// What appeared since `before` and is still there. Processes killed at the
+/// end of a test may take a moment to go (a PID namespace being torn down),
+/// so this waits up to LEFTOVER_GRACE for them to disappear.
+fn left_behind(before: &Leftovers) -> Result<Leftovers, String> {
+    let deadline = Instant::now() + LEFTOVER_GRACE;
+    loop {
+        let mut leftovers = Leftovers::now()?.minus(before);
+        // Outside CI other people's pause processes may come and go
+        // meanwhile: count only those that carry this run's marker. In CI
+        // this run is alone, so every new one counts (even if a test cleared
+        // its environment).
+        if std::env::var_os("CI").is_none() {
+            let (ours, others): (BTreeSet<String>, BTreeSet<String>) =
+                std::mem::take(&mut leftovers.pause_processes)
+                    .into_iter()
+                    .partition(|process| carries_marker(process));
+            if !others.is_empty() && Instant::now() > deadline {
+                let list: Vec<&str> = others.iter().map(String::as_str).collect();
+                eprintln!(
+                    "xtask test: note: pause processes started meanwhile, not by this run: {}",
+                    list.join(", ")
+                );
+            }
+            leftovers.pause_processes = ours;
+        }
+        if leftovers.is_empty() || Instant::now() > deadline {
+            return Ok(leftovers);
+        }
+        // Polling: the processes' disappearance is what we wait for.
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// "pid comm (cmdline)" of live (not zombie) processes named "pause...".
 fn pause_processes() -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let Ok(entries) = std::fs::read_dir("/proc") else {
@@ -421,11 +441,27 @@ fn pause_processes() -> BTreeSet<String> {
         if !name.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
-        if let Ok(comm) = std::fs::read_to_string(entry.path().join("comm")) {
-            let comm = comm.trim();
-            if comm.starts_with("pause") {
-                found.insert(format!("{name} {comm}"));
-            }
+        let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else {
+            continue;
+        };
+        let field = |key: &str| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix(key))
+                .map(|value| value.trim().to_string())
+                .unwrap_or_default()
+        };
+        let (comm, state) = (field("Name:"), field("State:"));
+        if comm.starts_with("pause") && !state.starts_with('Z') {
+            let cmdline = std::fs::read(entry.path().join("cmdline"))
+                .map(|raw| {
+                    String::from_utf8_lossy(&raw)
+                        .replace('\0', " ")
+                        .trim()
+                        .to_string()
+                })
+                .unwrap_or_default();
+            found.insert(format!("{name} {comm} ({cmdline})"));
         }
     }
     found
@@ -542,7 +578,27 @@ mod tests {
             Reaped(command.spawn().expect("spawn sleep"))
         };
         let (ours, theirs) = (spawn(true), spawn(false));
-        assert!(carries_marker(&format!("{} sleep", ours.0.id())));
+        // /proc/<pid>/environ is readable once exec has set up the new
+        // stack, a moment after spawn returns: poll for the marked one.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !carries_marker(&format!("{} sleep", ours.0.id())) {
+            assert!(
+                Instant::now() < deadline,
+                "the marked process never showed its marker"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let theirs_ready = || {
+            std::fs::read(format!("/proc/{}/environ", theirs.0.id()))
+                .is_ok_and(|env| !env.is_empty())
+        };
+        while !theirs_ready() {
+            assert!(
+                Instant::now() < deadline,
+                "the unmarked process has no environment"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
         assert!(!carries_marker(&format!("{} sleep", theirs.0.id())));
     }
 
@@ -554,6 +610,63 @@ mod tests {
         }
         let missing = missing_packages(&["procps", "no-such-package-pause-book"]).unwrap();
         assert_eq!(missing, ["no-such-package-pause-book"]);
+    }
+
+    #[test]
+    fn finds_live_pause_processes_but_not_zombies() {
+        let dir = std::env::temp_dir().join(format!("pause-book-probe-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        struct Cleanup(std::path::PathBuf);
+        impl Drop for Cleanup {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
+        let _cleanup = Cleanup(dir.clone());
+        // Copied by cp, not written here: see tools.rs on ETXTBSY.
+        let probe = dir.join("pause-probe");
+        let copied = Command::new("cp")
+            .arg("/bin/sleep")
+            .arg(&probe)
+            .status()
+            .unwrap();
+        assert!(copied.success());
+
+        let live = Reaped(Command::new(&probe).arg("30").spawn().unwrap());
+        let listed = |pid: u32| {
+            pause_processes()
+                .iter()
+                .any(|p| p.starts_with(&format!("{pid} pause-probe (")))
+        };
+        // The kernel names the process a moment after spawn returns (the
+        // parent resumes during exec, before the new comm is set): poll.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !listed(live.0.id()) {
+            assert!(
+                Instant::now() < deadline,
+                "{} not in {:?}",
+                live.0.id(),
+                pause_processes()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+
+        let mut zombie = Command::new(&probe).arg("30").spawn().unwrap();
+        let pid = zombie.id();
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        // Wait (by polling /proc) until it is a zombie, then it must not be listed.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|stat| stat.contains(") Z "))
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the probe did not become a zombie"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!listed(pid));
+        let _ = zombie.wait();
     }
 
     #[test]
