@@ -258,6 +258,8 @@ fn screenshots_of_one_page_per_language() {
     let Some(site) = site() else { return };
     let stem = screenshot_page(&site.pages);
     let out_dir = root().join("target").join("screenshots");
+    // Start afresh: the chosen page changes as chapters grow diagrams.
+    let _ = std::fs::remove_dir_all(&out_dir);
     std::fs::create_dir_all(&out_dir).expect("create target/screenshots");
     for lang in ["zh", "en"] {
         let png = out_dir.join(format!("{lang}-{stem}.png"));
