@@ -30,6 +30,10 @@ pub const APT_PACKAGES: &[&str] = &[
     "procps",
     "gcc",
     "libc6-dev",
+    // The labs' shell steps: curl in the Docker chapter's commands, ipcmk/ipcs,
+    // unshare and nsenter (util-linux) in the setns lab.
+    "curl",
+    "util-linux",
     // A CJK font, so Chinese pages render (and screenshot) as text, not boxes.
     "fonts-wqy-microhei",
 ];
