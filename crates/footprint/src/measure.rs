@@ -106,26 +106,15 @@ pub struct Snapshot {
 
 pub fn snapshot(pid: i32) -> Result<Snapshot, String> {
     let status = procfs::status(pid).map_err(|e| e.to_string())?;
-    let field =
-        |path: &str, name: &str| kb_field(path, name).ok_or_else(|| format!("no {name} in {path}"));
+    let field = |path: &str, name: &str| {
+        nsproc::procfs::kb_field(path, name).ok_or_else(|| format!("no {name} in {path}"))
+    };
     Ok(Snapshot {
         rss_anon_kb: field(&format!("/proc/{pid}/smaps_rollup"), "Anonymous")?,
         vm_rss_kb: field(&format!("/proc/{pid}/status"), "VmRSS")?,
         cpu_ns: cpu_ns(pid)?,
         switches: status.voluntary_ctxt_switches + status.nonvoluntary_ctxt_switches,
     })
-}
-
-fn kb_field(path: &str, name: &str) -> Option<u64> {
-    std::fs::read_to_string(path)
-        .ok()?
-        .lines()
-        .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()
 }
 
 /// Nanoseconds the process has run (first field of /proc/PID/schedstat);

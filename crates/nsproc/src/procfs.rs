@@ -115,6 +115,21 @@ pub fn cpu_ticks(pid: i32) -> Result<u64> {
     }
 }
 
+/// A size in kB from a `/proc` file of `Name:   123 kB` lines, such as
+/// `VmRSS` in `/proc/PID/status` or `Anonymous` in `/proc/PID/smaps_rollup`.
+/// `None` when the file cannot be read or has no such field.
+pub fn kb_field(path: &str, name: &str) -> Option<u64> {
+    fs::read_to_string(path)
+        .ok()?
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// The command line of a process, arguments joined by spaces (empty for
 /// zombies and kernel threads).
 pub fn cmdline(pid: i32) -> Result<String> {
@@ -197,6 +212,9 @@ mod tests {
         let s = status(me).unwrap();
         assert_eq!(s.nspid.first().copied(), Some(me));
         assert!(cpu_ticks(me).is_ok());
+        let status_path = format!("/proc/{me}/status");
+        assert!(kb_field(&status_path, "VmRSS").is_some_and(|kb| kb > 0));
+        assert_eq!(kb_field(&status_path, "NoSuchField"), None);
         assert!(cmdline(me).unwrap().contains("nsproc"));
         assert!(pids_in_pid_namespace_of(me).unwrap().contains(&me));
     }

@@ -4,8 +4,9 @@
 
 mod common;
 
-use common::{TIMEOUT, kb_field, tiny_binary};
+use common::{TIMEOUT, tiny_binary};
 use nix::sys::signal::Signal;
+use nsproc::procfs::kb_field;
 use nsproc::{NsCommand, NsKind, Stdio};
 
 const MAX_BYTES: u64 = 4096;

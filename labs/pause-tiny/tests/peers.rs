@@ -7,8 +7,9 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{TIMEOUT, kb_field, tiny_binary};
+use common::{TIMEOUT, tiny_binary};
 use nix::sys::signal::Signal;
+use nsproc::procfs::kb_field;
 use nsproc::{NsCommand, NsKind};
 
 /// Compiles the C pause with `cc -Os -static -s`; Err if `cc` cannot.

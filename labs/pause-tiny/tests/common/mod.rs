@@ -163,16 +163,3 @@ pub fn check_reaping_and_sigterm(launcher: &Launcher, orphans: usize) {
     );
     assert!(!out.stderr.contains("Warning"), "it is PID 1: {out:?}");
 }
-
-/// A field in kB from /proc/PID/smaps_rollup or /proc/PID/status.
-pub fn kb_field(path: &str, name: &str) -> Option<u64> {
-    std::fs::read_to_string(path)
-        .ok()?
-        .lines()
-        .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()
-}
