@@ -72,6 +72,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     announce("prerequisites");
     ensure_packages(APT_PACKAGES)?;
     tools::ensure_book_tools()?;
+    offer_cross_target(CROSS_TARGET);
     ensure_docker(&root)?;
     let before = Leftovers::now()?;
 
@@ -153,6 +154,33 @@ pub fn run(args: &[String]) -> Result<(), String> {
             report.join(", ")
         );
         Err(format!("failed: {}", failed.join("; ")))
+    }
+}
+
+/// The second architecture pause-tiny's multi-arch test builds for.
+const CROSS_TARGET: &str = "aarch64-unknown-linux-gnu";
+
+/// Adds the cross target with rustup when it can. Optional by design: where
+/// it cannot be had, the multi-arch test says what it did not verify.
+fn offer_cross_target(target: &str) {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .is_ok_and(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .any(|l| l == target)
+        });
+    if installed {
+        return;
+    }
+    println!("adding the Rust target {target} (for the multi-arch test; optional)");
+    match Command::new("rustup")
+        .args(["target", "add", target])
+        .status()
+    {
+        Ok(status) if status.success() => {}
+        _ => println!("could not add {target}: the multi-arch test will say what it skipped"),
     }
 }
 
