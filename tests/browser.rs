@@ -227,6 +227,40 @@ fn pages_declare_their_language() {
 }
 
 #[test]
+fn callouts_on_chinese_pages_have_chinese_titles() {
+    let Some(site) = site() else { return };
+    let english = ["Note", "Tip", "Important", "Warning", "Caution"];
+    let mut problems = Vec::new();
+    let mut callouts = 0;
+    for (page, result) in &site.visits {
+        let Ok(visit) = result else { continue };
+        for title in visit.dom.split("class=\"blockquote-tag-title\"").skip(1) {
+            let label = title
+                .split_once("</svg>")
+                .and_then(|(_, rest)| rest.split_once("</p>"))
+                .map(|(label, _)| label.trim())
+                .unwrap_or("");
+            if page.starts_with("zh/") {
+                callouts += 1;
+                if english.contains(&label) {
+                    problems.push(format!("{page}: callout titled {label:?}"));
+                }
+            } else if page.starts_with("en/") && !english.contains(&label) {
+                problems.push(format!("{page}: callout titled {label:?}"));
+            }
+        }
+    }
+    assert_none(
+        "callout titles in the wrong language (theme/page-lang.js)",
+        &problems,
+    );
+    assert!(
+        callouts > 0,
+        "no callout on a zh page was checked in the browser"
+    );
+}
+
+#[test]
 fn no_page_logs_to_the_console() {
     let Some(site) = site() else { return };
     let problems: Vec<String> = site
