@@ -58,10 +58,17 @@ pub fn workspace_binary(package: &str, bin: &str) -> Result<PathBuf> {
     Ok(target.join("debug").join(bin))
 }
 
+/// The flags of a static build: glibc linked in (`+crt-static`), and a plain
+/// static executable rather than Rust's default static-pie
+/// (`relocation-model=static`). A static-pie relocates itself at start-up,
+/// which turns every page holding a pointer into a private copy: measured
+/// here, 68 kB of RssAnon instead of 52 kB for an idle pause.
+pub const STATIC_RUSTFLAGS: &str = "-C target-feature=+crt-static -C relocation-model=static";
+
 /// A static, release build of binary `bin` of workspace package `package`,
-/// for images built `FROM scratch` (no libc in the image). glibc is linked
-/// statically with `-C target-feature=+crt-static`, in a target directory of
-/// its own so the flag does not invalidate the ordinary builds.
+/// for images built `FROM scratch` (no libc in the image), built with
+/// [`STATIC_RUSTFLAGS`] in a target directory of its own so the flags do not
+/// invalidate the ordinary builds.
 pub fn workspace_static_binary(package: &str, bin: &str) -> Result<PathBuf> {
     let root = workspace_root();
     let target_dir = root.join("target").join("static");
@@ -70,7 +77,7 @@ pub fn workspace_static_binary(package: &str, bin: &str) -> Result<PathBuf> {
     let output = Command::new(cargo)
         .current_dir(&root)
         .env("CARGO_TARGET_DIR", &target_dir)
-        .env("RUSTFLAGS", "-C target-feature=+crt-static")
+        .env("RUSTFLAGS", STATIC_RUSTFLAGS)
         .args([
             "build",
             "--quiet",
@@ -131,6 +138,8 @@ mod tests {
             "{} is dynamically linked",
             path.display()
         );
+        // e_type at offset 16: 2 = ET_EXEC (fixed addresses), 3 = ET_DYN (PIE).
+        assert_eq!(bytes[16], 2, "{} is position-independent", path.display());
         let out = Command::new(&path).arg("-v").output().unwrap();
         assert!(String::from_utf8_lossy(&out.stdout).starts_with("pause.rs "));
     }

@@ -1,9 +1,9 @@
 //! `cargo xtask image`: the `pause-rs:<version>` image, built offline.
 //!
 //! 1. check that Docker answers (before the slow part);
-//! 2. build pause as a static release binary (glibc linked in with
-//!    `-C target-feature=+crt-static`), in `target/static` so the flag does
-//!    not invalidate the ordinary builds;
+//! 2. build pause as a static release binary (glibc linked in, not
+//!    position-independent: `nsproc::bins::STATIC_RUSTFLAGS`), in
+//!    `target/static` so the flags do not invalidate the ordinary builds;
 //! 3. ask the binary for its version (`pause.rs 0.1.0`), which names the tag;
 //! 4. `docker build` labs/pause/Dockerfile (`FROM scratch`: nothing to pull)
 //!    in a context directory holding only the Dockerfile and the binary.
@@ -33,7 +33,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     step("checking that Docker answers");
     check_docker()?;
 
-    step("building a static pause (release, +crt-static)");
+    step("building a static pause (release, +crt-static, not PIE)");
     let binary = build_static(&root)?;
     let bytes = std::fs::metadata(&binary).map_err(|e| e.to_string())?.len();
     let version = version_of(&binary)?;
@@ -92,13 +92,13 @@ fn check_docker() -> Result<(), String> {
 
 /// Builds the static release binary; returns its path.
 fn build_static(root: &Path) -> Result<PathBuf, String> {
-    let triple = host_triple()?;
+    let triple = nsproc::bins::host_triple().map_err(|e| e.to_string())?;
     let target_dir = root.join("target").join("static");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(root)
         .env("CARGO_TARGET_DIR", &target_dir)
-        .env("RUSTFLAGS", "-C target-feature=+crt-static")
+        .env("RUSTFLAGS", nsproc::bins::STATIC_RUSTFLAGS)
         .args(["build", "--quiet", "--release", "--package", "pause"])
         .args(["--bin", "pause", "--target", &triple])
         .status()
@@ -114,19 +114,6 @@ fn build_static(root: &Path) -> Result<PathBuf, String> {
         ));
     }
     Ok(binary)
-}
-
-/// The target triple rustc builds for by default.
-fn host_triple() -> Result<String, String> {
-    let output = Command::new("rustc")
-        .arg("-vV")
-        .output()
-        .map_err(|e| format!("cannot run rustc -vV ({e}): install Rust with rustup"))?;
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .find_map(|line| line.strip_prefix("host: "))
-        .map(str::to_string)
-        .ok_or_else(|| "rustc -vV printed no `host:` line".to_string())
 }
 
 /// Whether the ELF file names a dynamic loader (a PT_INTERP program header).
