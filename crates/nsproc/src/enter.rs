@@ -122,6 +122,14 @@ unsafe fn fork_and_wait() -> std::io::Result<()> {
                 // spawn() watches (its exec-report pipe, O_CLOEXEC): else
                 // spawn() would only return once the program had exited.
                 libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32);
+                // Nor does it get the exec that resets signal handlers: a
+                // handler inherited from the caller (say, one that writes to
+                // a self-pipe on SIGCHLD) would now meet a closed descriptor.
+                for signal in 1..libc::SIGRTMAX() {
+                    if signal != libc::SIGKILL && signal != libc::SIGSTOP {
+                        libc::signal(signal, libc::SIG_DFL);
+                    }
+                }
                 let mut status = 0;
                 while libc::waitpid(child, &mut status, 0) < 0 {
                     if *libc::__errno_location() != libc::EINTR {
@@ -250,6 +258,52 @@ mod tests {
             .unwrap();
         child.kill().unwrap();
         child.wait().unwrap();
+    }
+
+    static SELF_PIPE: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+
+    extern "C" fn write_to_self_pipe(_: libc::c_int) {
+        let fd = SELF_PIPE.load(std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: write(2) is async-signal-safe. Like crates that wait with a
+        // timeout, abort if the descriptor is gone.
+        unsafe {
+            if libc::write(fd, b"x".as_ptr().cast(), 1) < 0
+                && *libc::__errno_location() == libc::EBADF
+            {
+                libc::abort();
+            }
+        }
+    }
+
+    #[test]
+    fn the_waiter_does_not_run_the_callers_signal_handlers() {
+        let Some(_) = require("PID namespaces", isolation()) else {
+            return;
+        };
+        let init = NsCommand::new("sleep")
+            .arg("1000")
+            .namespaces(&[NsKind::Pid])
+            .kill_with_parent(true)
+            .spawn()
+            .unwrap();
+        let (_read, write) = nix::unistd::pipe().unwrap();
+        SELF_PIPE.store(write.as_raw_fd(), std::sync::atomic::Ordering::Relaxed);
+        let handler = nix::sys::signal::SigAction::new(
+            nix::sys::signal::SigHandler::Handler(write_to_self_pipe),
+            nix::sys::signal::SaFlags::SA_RESTART,
+            nix::sys::signal::SigSet::empty(),
+        );
+        // SAFETY: the handler only calls write(2) and abort(3).
+        let old =
+            unsafe { nix::sys::signal::sigaction(nix::sys::signal::Signal::SIGCHLD, &handler) }
+                .unwrap();
+        let status = Command::new("true")
+            .in_namespaces_of(init.pid(), &[NsKind::Pid])
+            .unwrap()
+            .status();
+        // SAFETY: restores the previous disposition.
+        unsafe { nix::sys::signal::sigaction(nix::sys::signal::Signal::SIGCHLD, &old) }.unwrap();
+        assert_eq!(status.unwrap().code(), Some(0), "the waiter died");
     }
 
     #[test]

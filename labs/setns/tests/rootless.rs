@@ -8,69 +8,102 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use common::*;
 
 const NOBODY: u32 = 65534;
 
-/// `setns-demo ARGS` as user nobody, with a clean environment.
-fn as_nobody(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_clear()
-        .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
-        .env("HOME", "/")
-        .env("SETNS_DEMO_PAUSE", pause_binary())
-        .uid(NOBODY)
-        .gid(NOBODY)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run setns-demo as nobody")
+/// Copies of the binaries that `nobody` runs, in a directory it can reach:
+/// the checkout itself may sit below a directory only root may enter (a CI
+/// clone in `mktemp -d`, or /root). Removed when dropped.
+struct NobodysBins {
+    dir: PathBuf,
+    cli: PathBuf,
+    pause: PathBuf,
+    blog: PathBuf,
 }
 
-/// Whether `nobody` may run the file at `path` (every directory searchable).
-fn reachable_by_others(path: &Path) -> Result<(), String> {
-    for dir in path.ancestors().skip(1) {
-        let mode = std::fs::metadata(dir)
-            .map_err(|e| e.to_string())?
-            .permissions()
-            .mode();
-        if mode & 0o001 == 0 {
-            return Err(format!("{} is not searchable by nobody", dir.display()));
-        }
+impl NobodysBins {
+    fn new() -> Result<Self, String> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("setns-demo-nobody-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+        // The guard exists from here on, so a failed copy removes the directory.
+        let mut bins = NobodysBins {
+            dir,
+            cli: PathBuf::new(),
+            pause: PathBuf::new(),
+            blog: PathBuf::new(),
+        };
+        let make_reachable = |path: &Path, mode: u32| {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+                .map_err(|e| format!("chmod {}: {e}", path.display()))
+        };
+        make_reachable(&bins.dir, 0o755)?;
+        let copy = |dir: &Path, from: &Path| -> Result<PathBuf, String> {
+            let to = dir.join(from.file_name().unwrap());
+            std::fs::copy(from, &to).map_err(|e| format!("copy {}: {e}", from.display()))?;
+            make_reachable(&to, 0o755)?;
+            Ok(to)
+        };
+        bins.cli = copy(&bins.dir, Path::new(BIN))?;
+        bins.pause = copy(&bins.dir, &pause_binary())?;
+        bins.blog = copy(&bins.dir, &tiny_blog())?;
+        Ok(bins)
     }
-    Ok(())
+
+    /// `setns-demo ARGS` as user nobody, with a clean environment.
+    fn as_nobody(&self, args: &[&str]) -> Output {
+        Command::new(&self.cli)
+            .args(args)
+            .env_clear()
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
+            .env("HOME", "/")
+            .env("SETNS_DEMO_PAUSE", &self.pause)
+            .uid(NOBODY)
+            .gid(NOBODY)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run setns-demo as nobody")
+    }
 }
 
-fn prerequisites() -> bool {
+impl Drop for NobodysBins {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn prerequisites() -> Option<NobodysBins> {
     let check = if !nix::unistd::geteuid().is_root() {
         Err("not root: the other tests already run rootless".to_string())
     } else {
-        [Path::new(BIN), &pause_binary(), &tiny_blog()]
-            .iter()
-            .try_for_each(|p| reachable_by_others(p))
+        NobodysBins::new()
     };
-    nsproc::require("root, to switch to nobody", check).is_some()
+    nsproc::require("root, to switch to nobody", check)
 }
 
-struct NobodysPod(String);
+struct NobodysPod<'a>(&'a NobodysBins, String);
 
-impl Drop for NobodysPod {
+impl Drop for NobodysPod<'_> {
     fn drop(&mut self) {
-        let _ = as_nobody(&["rm", &self.0]);
+        let _ = self.0.as_nobody(&["rm", &self.1]);
     }
 }
 
 #[test]
 fn a_rootless_pod_shares_namespaces_and_publishes_without_a_veth() {
-    if !can_make_pods() || !prerequisites() {
+    if !can_make_pods() {
         return;
     }
+    let Some(bins) = prerequisites() else { return };
     let name = unique_name("rootless");
     let port = free_port();
-    let run = as_nobody(&[
+    let run = bins.as_nobody(&[
         "run",
         &name,
         "--hostname",
@@ -78,7 +111,7 @@ fn a_rootless_pod_shares_namespaces_and_publishes_without_a_veth() {
         "--publish",
         &format!("{port}:2368"),
     ]);
-    let pod = NobodysPod(name.clone());
+    let pod = NobodysPod(&bins, name.clone());
     assert!(run.status.success(), "{run:?}");
     assert!(stdout(&run).contains("loopback only"), "{}", stdout(&run));
 
@@ -99,7 +132,7 @@ fn a_rootless_pod_shares_namespaces_and_publishes_without_a_veth() {
 
     // Inside, the member is root of the pod's user namespace, sees the
     // pod's hostname, and has loopback only.
-    let exec = as_nobody(&[
+    let exec = bins.as_nobody(&[
         "exec",
         &name,
         "--",
@@ -116,17 +149,11 @@ fn a_rootless_pod_shares_namespaces_and_publishes_without_a_veth() {
     assert!(lines[2].starts_with("lo "), "{text}");
 
     // --publish works: the forwarder joined the pod's user and net namespaces.
-    let start = as_nobody(&[
-        "exec",
-        "--detach",
-        &name,
-        "--",
-        tiny_blog().to_str().unwrap(),
-    ]);
+    let start = bins.as_nobody(&["exec", "--detach", &name, "--", bins.blog.to_str().unwrap()]);
     assert!(start.status.success(), "{start:?}");
     wait_for_page(port, "<title>tiny-blog");
 
-    let rm = as_nobody(&["rm", &name]);
+    let rm = bins.as_nobody(&["rm", &name]);
     assert!(rm.status.success(), "{rm:?}");
     assert!(!Path::new(&format!("/tmp/setns-demo-{NOBODY}/{name}")).exists());
     let gone = setns_demo::process::ProcessId::of(pause).is_none_or(|p| !p.is_alive());
@@ -136,17 +163,18 @@ fn a_rootless_pod_shares_namespaces_and_publishes_without_a_veth() {
 
 #[test]
 fn nobody_cannot_join_a_pod_made_by_root() {
-    if !can_make_pods() || !is_root() || !prerequisites() {
+    if !can_make_pods() || !is_root() {
         return;
     }
+    let Some(bins) = prerequisites() else { return };
     let pod = Pod::run("roots", &[]);
     // nobody cannot even read root's state directory entry as its own:
     // it has a state root of its own, so the pod is unknown to it...
-    let exec = as_nobody(&["exec", &pod.name, "--", "true"]);
+    let exec = bins.as_nobody(&["exec", &pod.name, "--", "true"]);
     assert_eq!(exec.status.code(), Some(125), "{exec:?}");
     // ...and pointed at root's state, joining fails: setns needs
     // CAP_SYS_ADMIN in the namespace's owning user namespace.
-    let exec = Command::new(BIN)
+    let exec = Command::new(&bins.cli)
         .args(["exec", &pod.name, "--", "true"])
         .env_clear()
         .env("SETNS_DEMO_STATE_DIR", "/run/setns-demo")

@@ -145,6 +145,10 @@ fn token(word: &str) -> String {
     if word.ends_with("/pause") {
         return "PAUSE".into();
     }
+    // The lab's own files, wherever the checkout was when the file was made.
+    if let Some((_, file)) = word.split_once("/labs/setns/") {
+        return format!("$PWD/{file}");
+    }
     let hex = |s: &str| s.chars().all(|c| c.is_ascii_hexdigit());
     let parts: Vec<&str> = word.split(':').collect();
     if parts.len() == 6 && parts.iter().all(|p| p.len() == 2 && hex(p)) {
