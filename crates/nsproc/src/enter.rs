@@ -179,20 +179,25 @@ unsafe fn mount_private_proc() -> std::io::Result<()> {
 mod tests {
     use super::*;
     use crate::prereq::{isolation, require};
-    use crate::spawn::{NsCommand, Stdio};
+    use crate::spawn::{NsChild, NsCommand, Stdio};
+
+    /// A `sleep` as PID 1 of new `kinds` namespaces, killed with the test.
+    fn sleeping_init(kinds: &[NsKind]) -> NsChild {
+        NsCommand::new("sleep")
+            .arg("1000")
+            .namespaces(kinds)
+            .stdout(Stdio::Null)
+            .kill_with_parent(true)
+            .spawn()
+            .unwrap()
+    }
 
     #[test]
     fn a_joined_process_shares_the_namespaces_and_sees_pid_1() {
         let Some(_) = require("PID namespaces", isolation()) else {
             return;
         };
-        let init = NsCommand::new("sleep")
-            .arg("1000")
-            .namespaces(&[NsKind::Pid, NsKind::Net, NsKind::Uts])
-            .stdout(Stdio::Null)
-            .kill_with_parent(true)
-            .spawn()
-            .unwrap();
+        let init = sleeping_init(&[NsKind::Pid, NsKind::Net, NsKind::Uts]);
         let net = ns_inode(init.pid(), NsKind::Net).unwrap();
         let out = Command::new("sh")
             .args([
@@ -216,12 +221,7 @@ mod tests {
         let Some(_) = require("PID namespaces", isolation()) else {
             return;
         };
-        let init = NsCommand::new("sleep")
-            .arg("1000")
-            .namespaces(&[NsKind::Pid])
-            .kill_with_parent(true)
-            .spawn()
-            .unwrap();
+        let init = sleeping_init(&[NsKind::Pid]);
         let status = Command::new("sh")
             .args(["-c", "exit 7"])
             .in_namespaces_of(init.pid(), &[NsKind::Pid])
@@ -236,12 +236,7 @@ mod tests {
         let Some(_) = require("PID namespaces", isolation()) else {
             return;
         };
-        let init = NsCommand::new("sleep")
-            .arg("1000")
-            .namespaces(&[NsKind::Pid])
-            .kill_with_parent(true)
-            .spawn()
-            .unwrap();
+        let init = sleeping_init(&[NsKind::Pid]);
         let (done_tx, done_rx) = std::sync::mpsc::channel();
         let pid = init.pid();
         std::thread::spawn(move || {
@@ -280,12 +275,7 @@ mod tests {
         let Some(_) = require("PID namespaces", isolation()) else {
             return;
         };
-        let init = NsCommand::new("sleep")
-            .arg("1000")
-            .namespaces(&[NsKind::Pid])
-            .kill_with_parent(true)
-            .spawn()
-            .unwrap();
+        let init = sleeping_init(&[NsKind::Pid]);
         let (_read, write) = nix::unistd::pipe().unwrap();
         SELF_PIPE.store(write.as_raw_fd(), std::sync::atomic::Ordering::Relaxed);
         let handler = nix::sys::signal::SigAction::new(
