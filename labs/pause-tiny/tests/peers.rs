@@ -15,7 +15,12 @@ use nsproc::{NsCommand, NsKind};
 /// Compiles the C pause with `cc -Os -static -s`; Err if `cc` cannot.
 fn c_pause(cc: &str) -> Result<PathBuf, String> {
     let root = nsproc::bins::workspace_root();
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("pause-{cc}"));
+    // One file per call: tests run in parallel, and executing a file that
+    // another test's linker is still writing fails with ETXTBSY.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("pause-{cc}-{}-{call}", std::process::id()));
     let result = Command::new(cc)
         .args(["-Os", "-Wall", "-Werror", "-static", "-s", "-o"])
         .arg(&out)
