@@ -20,14 +20,12 @@ use common::{inside, pod, pod_with, root};
 
 #[test]
 fn when_pid_1_exits_the_kernel_kills_the_rest_of_the_namespace() {
-    let Some(mut pod) = pod(InitKind::Pause) else {
+    let Some(pod) = pod(InitKind::Pause) else {
         return;
     };
     // The waiter outside the namespace returns when sleep ends, passing on
-    // how it ended. (spawn() would not return before that either: the
-    // waiter keeps std's exec-report pipe open.)
-    let mut sleeper = inside(&pod, "sleep", &["1000"]);
-    let sleeper = std::thread::spawn(move || sleeper.status().unwrap());
+    // how it ended.
+    let mut sleeper = inside(&pod, "sleep", &["1000"]).spawn().unwrap();
     let sleep_pid = nsproc::wait_until(Duration::from_secs(10), "sleep to start", || {
         procfs::pids_in_pid_namespace_of(pod.pid())
             .ok()?
@@ -36,15 +34,8 @@ fn when_pid_1_exits_the_kernel_kills_the_rest_of_the_namespace() {
     })
     .unwrap();
 
-    pod.init.signal(Signal::SIGTERM).unwrap();
-    assert_eq!(
-        pod.init
-            .wait_timeout(Duration::from_secs(10))
-            .unwrap()
-            .code(),
-        Some(0)
-    );
-    let status = sleeper.join().unwrap();
+    stop(pod);
+    let status = sleeper.wait().unwrap();
     assert_eq!(status.code(), Some(128 + libc::SIGKILL), "{status:?}");
     assert!(
         procfs::status(sleep_pid).is_err(),

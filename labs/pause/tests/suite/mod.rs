@@ -31,8 +31,8 @@ const WARNING: &str = "Warning: pause should be the first process\n";
 pub struct Plain(Child);
 
 impl Plain {
-    /// Starts `bin args...` and waits until its handlers are installed.
-    pub fn start(bin: &Path, args: &[&str]) -> Plain {
+    /// Starts `bin args...` with its output piped, without waiting.
+    fn spawn(bin: &Path, args: &[&str]) -> Plain {
         let child = Command::new(bin)
             .args(args)
             .stdin(Stdio::null())
@@ -40,7 +40,12 @@ impl Plain {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-        let plain = Plain(child);
+        Plain(child)
+    }
+
+    /// Starts `bin args...` and waits until its handlers are installed.
+    pub fn start(bin: &Path, args: &[&str]) -> Plain {
+        let plain = Plain::spawn(bin, args);
         nsproc::wait_for_handlers(plain.pid(), &HANDLED, BOUND).unwrap();
         plain
     }
@@ -93,14 +98,7 @@ pub fn wait_child(child: &mut Child, timeout: Duration) -> ExitStatus {
 
 /// Runs `bin args...` to the end (bounded) and returns status, stdout, stderr.
 pub fn run(bin: &Path, args: &[&str]) -> (ExitStatus, String, String) {
-    let child = Command::new(bin)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-    Plain(child).finish()
+    Plain::spawn(bin, args).finish()
 }
 
 /// Starts `bin` as PID 1 of a new PID namespace (through a user namespace
