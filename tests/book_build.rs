@@ -9,7 +9,7 @@ const WARM_BUILD_BUDGET: Duration = Duration::from_secs(10);
 
 #[test]
 fn builds_twice_to_identical_output_within_budget() {
-    if nsproc::require("mdbook 0.5.4 and mdbook-mermaid 0.17.1", pinned_tools()).is_none() {
+    if testkit::require("mdbook 0.5.4 and mdbook-mermaid 0.17.1", pinned_tools()).is_none() {
         return;
     }
     // The first build also compiles the preprocessor if needed (cold).

@@ -61,7 +61,7 @@ fn case(
     zh: &str,
     en: Option<&str>,
 ) -> Option<(bool, String)> {
-    nsproc::require("mdbook 0.5.4 and mdbook-mermaid 0.17.1", pinned_tools())?;
+    testkit::require("mdbook 0.5.4 and mdbook-mermaid 0.17.1", pinned_tools())?;
     let dir = scratch_dir(&format!("preprocessor-{name}"));
     write_book(&dir, summary, registry, zh, en);
     let result = build(&dir);
@@ -71,7 +71,7 @@ fn case(
 
 #[test]
 fn a_good_book_builds_with_badges_and_switch() {
-    if nsproc::require("mdbook 0.5.4 and mdbook-mermaid 0.17.1", pinned_tools()).is_none() {
+    if testkit::require("mdbook 0.5.4 and mdbook-mermaid 0.17.1", pinned_tools()).is_none() {
         return;
     }
     let dir = scratch_dir("preprocessor-good");
@@ -155,5 +155,32 @@ fn claim_with_a_missing_test_stops_the_build() {
     assert!(
         stderr.contains("src/claims.toml:8: claim `pid1-is-pause`: test file `labs/none/tests/x.rs` does not exist"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn malformed_quiz_stops_the_build_naming_file_and_line() {
+    if testkit::require("mdbook 0.5.4 and mdbook-mermaid 0.17.1", pinned_tools()).is_none() {
+        return;
+    }
+    let dir = scratch_dir("preprocessor-quiz");
+    let page = "# A\n\n{{#quiz quizzes/a.toml}}\n";
+    write_book(&dir, SUMMARY, REGISTRY, page, Some(page));
+    let good = "[[questions]]\ntype = \"ShortAnswer\"\nprompt.prompt = \"PID?\"\nanswer.answer = \"1\"\n";
+    // zh: the second question's multiple choice has no distractors.
+    let bad = format!(
+        "{good}\n[[questions]]\ntype = \"MultipleChoice\"\nprompt.prompt = \"x\"\n\
+         prompt.distractors = []\nanswer.answer = \"a\"\n"
+    );
+    for (lang, text) in [("zh", bad.as_str()), ("en", good)] {
+        std::fs::create_dir_all(dir.join(format!("src/{lang}/quizzes"))).unwrap();
+        std::fs::write(dir.join(format!("src/{lang}/quizzes/a.toml")), text).unwrap();
+    }
+    let (ok, stderr) = build(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!ok, "a malformed quiz was built");
+    assert!(
+        stderr.contains("src/zh/quizzes/a.toml:6:") && stderr.contains("at least one"),
+        "the message does not name the quiz file and line:\n{stderr}"
     );
 }

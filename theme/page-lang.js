@@ -12,7 +12,7 @@
         return;
     }
     const titles = {
-        Note: '注意',
+        Note: '说明',
         Tip: '提示',
         Important: '重要',
         Warning: '警告',

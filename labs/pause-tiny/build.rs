@@ -15,35 +15,23 @@ fn main() {
     // ANCHOR: link_args
     // The same options for a C compiler driver (the default linker) or for
     // ld.lld itself (`rust-lld`, which cross builds use: no aarch64 gcc needed).
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tiny.ld");
+    println!("cargo::rerun-if-changed=tiny.ld");
     let bare_lld = std::env::var("RUSTC_LINKER").is_ok_and(|l| l.ends_with("lld"));
     if bare_lld {
-        for arg in [
-            "-static",
-            "--no-pie",
-            "--gc-sections",
-            "--build-id=none",
-            "-N",
-            "-z",
-            "norelro",
-            "--no-eh-frame-hdr",
-        ] {
+        for arg in ["-static", "--no-pie", "--gc-sections", "--no-eh-frame-hdr"] {
             println!("cargo::rustc-link-arg-bins={arg}");
         }
+        println!("cargo::rustc-link-arg-bins=-T{script}");
+        println!("cargo::rustc-link-arg-bins=--oformat=binary");
         return;
     }
-    for arg in [
-        "-nostartfiles",
-        "-nostdlib",
-        "-static",
-        "-no-pie",
-        "-Wl,--gc-sections",
-        "-Wl,--build-id=none",
-        "-Wl,-N",
-        "-Wl,-z,norelro",
-        "-Wl,-z,noseparate-code",
-        "-Wl,--no-eh-frame-hdr",
-    ] {
+    for arg in ["-nostartfiles", "-nostdlib", "-static", "-no-pie"] {
         println!("cargo::rustc-link-arg-bins={arg}");
     }
+    for arg in ["--gc-sections", "--no-eh-frame-hdr", "--oformat=binary"] {
+        println!("cargo::rustc-link-arg-bins=-Wl,{arg}");
+    }
+    println!("cargo::rustc-link-arg-bins=-Wl,-T,{script}");
     // ANCHOR_END: link_args
 }

@@ -36,9 +36,16 @@ pub fn pinned_tools() -> Result<(), String> {
 /// The preprocessor is compiled by a nested `cargo run`; it gets its own
 /// target directory, as the outer `cargo test` holds the lock on target/.
 pub fn build_book(dest: &Path) -> Result<Duration, String> {
+    build_book_with(dest, &[])
+}
+
+/// `build_book` with extra environment variables for mdbook (its
+/// `MDBOOK_<KEY>` configuration overrides).
+pub fn build_book_with(dest: &Path, envs: &[(&str, &str)]) -> Result<Duration, String> {
     let mdbook = tool_program(&BOOK_TOOLS[0]);
     let started = Instant::now();
     let output = Command::new(&mdbook)
+        .envs(envs.iter().copied())
         .arg("build")
         .arg("-d")
         .arg(dest)
@@ -60,15 +67,17 @@ pub fn build_book(dest: &Path) -> Result<Duration, String> {
     }
 }
 
-/// The book built once per test binary into target/book-tests/<name>.
+/// The book built once per test binary into target/book-tests/<name>; the
+/// HTML book is its `html` directory (book.toml has two renderers: html and
+/// zh-search, and mdBook gives each its own directory).
 /// `None` (skip) when the pinned tools are missing outside strict mode; a
 /// failing build always fails the test, with mdbook's message.
 pub fn built_book(name: &str) -> Option<PathBuf> {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    nsproc::require("mdbook 0.5.4 and mdbook-mermaid 0.17.1", pinned_tools())?;
+    testkit::require("mdbook 0.5.4 and mdbook-mermaid 0.17.1", pinned_tools())?;
     let built = BUILT.get_or_init(|| {
         let dest = scratch_dir(name);
-        build_book(&dest).map(|_| dest)
+        build_book(&dest).map(|_| dest.join("html"))
     });
     match built {
         Ok(dest) => Some(dest.clone()),

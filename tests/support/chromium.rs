@@ -97,6 +97,11 @@ pub fn dump_dom(file: &Path) -> Result<Visit, String> {
     run(&file_url(file), &["--dump-dom".to_string()])
 }
 
+/// `dump_dom` of a URL (a page with a query string, say).
+pub fn dump_dom_url(url: &str) -> Result<Visit, String> {
+    run(url, &["--dump-dom".to_string()])
+}
+
 /// Saves a 1280x900 screenshot of the page to `png` (absolute path).
 pub fn screenshot(file: &Path, png: &Path) -> Result<Visit, String> {
     run(

@@ -5,14 +5,14 @@
 //! - [`build`]: building the book with the pinned tools;
 //! - [`links`]: checking the built HTML's internal links and anchors;
 //! - [`chromium`]: headless Chromium on built pages;
-//! - [`tools`]: the pinned tool versions (the same file as `cargo xtask`'s).
+//! - [`tools`]: the pinned tool versions (`cargo xtask`'s own module).
 
 pub mod build;
 pub mod chromium;
 pub mod links;
 pub mod source;
-#[path = "../../crates/xtask/src/tools.rs"]
-pub mod tools;
+pub mod webdriver;
+pub use xtask::tools;
 
 use std::path::{Path, PathBuf};
 

@@ -4,54 +4,37 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
-/// The values of `attr="..."` attributes in `html` (after whitespace, so
-/// `data-href` does not count), with entities decoded.
+/// The values of every `attr` attribute of every start tag in `html`,
+/// with character references decoded. html5gum is a WHATWG tokenizer:
+/// attribute names are case-insensitive, `data-href` is not `href`, and
+/// with its naive state switching, `<script>` and `<style>` text is not
+/// markup (enough for mdBook's pages, which need no tree builder).
 pub fn attribute_values(html: &str, attr: &str) -> Vec<String> {
-    let mut values = Vec::new();
-    for quote in ['"', '\''] {
-        let needle = format!("{attr}={quote}");
-        for (at, _) in html.match_indices(&needle) {
-            let preceded_by_space = html[..at].ends_with(|c: char| c.is_ascii_whitespace());
-            if !preceded_by_space {
-                continue;
+    use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
+    let mut wanted = false;
+    let mut emitter =
+        CallbackEmitter::new(move |event: CallbackEvent<'_>, _span: html5gum::Span<()>| {
+            match event {
+                CallbackEvent::AttributeName { name } => wanted = name == attr.as_bytes(),
+                CallbackEvent::AttributeValue { value } if wanted => {
+                    return Some(String::from_utf8_lossy(value).into_owned());
+                }
+                _ => {}
             }
-            let rest = &html[at + needle.len()..];
-            if let Some(end) = rest.find(quote) {
-                values.push(decode_entities(&rest[..end]));
-            }
-        }
-    }
-    values
-}
-
-fn decode_entities(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+            None
+        });
+    emitter.naively_switch_states(true);
+    // Reading a &str cannot fail: the error type is Infallible.
+    html5gum::Tokenizer::new_with_emitter(html, emitter)
+        .flatten()
+        .collect()
 }
 
 /// Decodes %XX escapes (UTF-8).
 pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        if bytes[i] == b'%'
-            && let Some(Ok(byte)) = hex.map(|h| u8::from_str_radix(h, 16))
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 fn is_external(link: &str) -> bool {
@@ -178,6 +161,17 @@ mod tests {
         assert!(problems[1].contains("gone.html"), "{}", problems[1]);
         assert!(problems[2].contains("js/app.js"), "{}", problems[2]);
         let _ = std::fs::remove_dir_all(&site);
+    }
+
+    #[test]
+    fn attributes_are_read_by_an_html_parser() {
+        let html = r#"<a class=x href='a.html?x=1&amp;y=2'>1</a><A HREF="b.html">2</A>
+            <script>let s = '<a href="in-script.html">';</script>
+            <img src=plain.png alt="href=fake.html"><p data-href="no.html" id=bare>"#;
+        assert_eq!(attribute_values(html, "href"), ["a.html?x=1&y=2", "b.html"]);
+        assert_eq!(attribute_values(html, "src"), ["plain.png"]);
+        assert_eq!(attribute_values(html, "id"), ["bare"]);
+        assert_eq!(percent_decode("%E6%A0%87%E9%A2%98"), "标题");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! - [`stats`]: medians and percentiles;
 //! - [`report`]: table, JSON and chart.
 
+mod chart;
 mod images;
 mod measure;
 mod orphans;
@@ -51,7 +52,7 @@ fn main() {
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let root = nsproc::bins::workspace_root();
+    let root = testkit::workspace_root();
     let mut options = Options {
         quick: false,
         out: root.join("target").join("bench"),
@@ -70,7 +71,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
 }
 
 fn bench(options: &Options) -> Result<(), String> {
-    let root = nsproc::bins::workspace_root();
+    let root = testkit::workspace_root();
     let work = options.out.join("work");
     std::fs::create_dir_all(&work).map_err(|e| format!("create {}: {e}", work.display()))?;
     let (idle, runs, orphans) = if options.quick {
@@ -80,7 +81,7 @@ fn bench(options: &Options) -> Result<(), String> {
     };
 
     progress(1, "building and finding the programs");
-    let found = peers::all(&root, &work);
+    let found = peers::all(&work);
     let mut rows: Vec<Row> = Vec::new();
     let mut present = Vec::new();
     for item in found {
@@ -250,10 +251,13 @@ fn bench(options: &Options) -> Result<(), String> {
     let markdown = run.markdown();
     println!("\n{markdown}");
     write_all(&options.out, &run, &markdown)?;
-    eprintln!("wrote {}/latest.{{md,json,svg}}", options.out.display());
+    eprintln!(
+        "wrote {}/latest.{{md,json,zh.svg,en.svg}}",
+        options.out.display()
+    );
     if let Some(copy) = &options.copy_to {
         write_all(copy, &run, &markdown)?;
-        eprintln!("wrote {}/latest.{{md,json,svg}}", copy.display());
+        eprintln!("wrote {}/latest.{{md,json,zh.svg,en.svg}}", copy.display());
     }
     Ok(())
 }
@@ -265,11 +269,14 @@ fn progress(step: usize, what: &str) {
 fn write_all(dir: &Path, run: &Run, markdown: &str) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
     let json = serde_json::to_string_pretty(run).map_err(|e| e.to_string())? + "\n";
-    for (name, text) in [
-        ("latest.md", markdown.to_string()),
-        ("latest.json", json),
-        ("latest.svg", run.svg()),
-    ] {
+    let mut files = vec![
+        ("latest.md".to_string(), markdown.to_string()),
+        ("latest.json".to_string(), json),
+    ];
+    for lang in chart::Lang::ALL {
+        files.push((format!("latest.{}.svg", lang.code()), chart::svg(run, lang)));
+    }
+    for (name, text) in files {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|e| format!("write {}: {e}", path.display()))?;
     }

@@ -3,7 +3,6 @@
 //! here is kept as missing, with the reason, never dropped.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde::Serialize;
 
@@ -30,10 +29,10 @@ pub type Found = Result<Peer, (String, String)>;
 pub const BASELINE: &str = "c-glibc";
 
 /// Builds or finds every peer; `work` is a scratch directory.
-pub fn all(root: &Path, work: &Path) -> Vec<Found> {
-    let tiny = build_tiny(root);
+pub fn all(work: &Path) -> Vec<Found> {
+    let tiny = build_tiny();
     let child = tiny.as_ref().ok().map(|p| p.display().to_string());
-    let c_source = root.join("labs/pause/c/pause.c");
+    let c_source = testkit::c_pause::source();
     let mut found = vec![
         compile_c(
             &c_source,
@@ -49,7 +48,7 @@ pub fn all(root: &Path, work: &Path) -> Vec<Found> {
             "c-musl",
             "C pause, musl-gcc -Os -static",
         ),
-        build_pause(root).map(|bin| simple("pause", "pause (Rust, std, static glibc)", bin)),
+        build_pause().map(|bin| simple("pause", "pause (Rust, std, static glibc)", bin)),
         tiny.clone()
             .map(|bin| simple("pause-tiny", "pause-tiny (Rust, no libc)", bin)),
     ];
@@ -119,60 +118,23 @@ fn file_name(path: &Path) -> String {
 
 /// `program` in `$PATH`, if there.
 pub fn which(program: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")?
-        .to_str()?
-        .split(':')
-        .map(|dir| Path::new(dir).join(program))
-        .find(|path| path.is_file())
+    which::which(program).ok()
 }
 
 /// Our C pause, from the spec, built like upstream builds pause.c.
 fn compile_c(source: &Path, cc: &str, work: &Path, key: &str, label: &str) -> Found {
-    if which(cc).is_none() {
-        let package = if cc == "musl-gcc" {
-            "musl-tools"
-        } else {
-            "gcc"
-        };
-        return Err(missing(
-            key,
-            &format!("{cc} is not installed (Debian package {package})"),
-        ));
-    }
     let output = work.join(format!("pause-{key}"));
-    let result = Command::new(cc)
-        .args(["-Os", "-Wall", "-Werror", "-static", "-s", "-o"])
-        .arg(&output)
-        .arg(source)
-        .output()
-        .map_err(|e| missing(key, &format!("cannot run {cc}: {e}")))?;
-    if !result.status.success() {
-        let why = String::from_utf8_lossy(&result.stderr).trim().to_string();
-        return Err(missing(key, &format!("{cc} failed: {why}")));
-    }
-    Ok(simple(key, label, output))
+    testkit::c_pause::compile(cc, source, &output)
+        .map(|binary| simple(key, label, binary))
+        .map_err(|e| missing(key, &e.to_string()))
 }
 
 /// The pause lab's binary, static (as in its FROM-scratch image).
-fn build_pause(root: &Path) -> Result<PathBuf, (String, String)> {
-    let _ = root;
-    nsproc::workspace_static_binary("pause", "pause").map_err(|e| missing("pause", &e.to_string()))
+fn build_pause() -> Result<PathBuf, (String, String)> {
+    testkit::workspace_static_binary("pause", "pause").map_err(|e| missing("pause", &e.to_string()))
 }
 
 /// pause-tiny, release build (the only build that is the real program).
-pub fn build_tiny(root: &Path) -> Result<PathBuf, (String, String)> {
-    let target_dir = root.join("target").join("tiny");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(cargo)
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", &target_dir)
-        .env_remove("RUSTFLAGS")
-        .args(["build", "--quiet", "--release", "-p", "pause-tiny"])
-        .output()
-        .map_err(|e| missing("pause-tiny", &format!("cannot run cargo: {e}")))?;
-    if !out.status.success() {
-        let why = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        return Err(missing("pause-tiny", &format!("cargo build failed: {why}")));
-    }
-    Ok(target_dir.join("release").join("pause-tiny"))
+pub fn build_tiny() -> Result<PathBuf, (String, String)> {
+    testkit::bins::tiny_binary(None).map_err(|e| missing("pause-tiny", &e.to_string()))
 }

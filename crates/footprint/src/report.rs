@@ -39,51 +39,52 @@ pub struct Run {
     pub rows: Vec<Row>,
 }
 
-/// A metric shown in the table and the chart.
-struct Metric {
-    title: &'static str,
-    unit: &'static str,
-    get: fn(&Row) -> Option<f64>,
+/// A metric shown in the table and the charts.
+pub(crate) struct Metric {
+    /// In Chinese, in English (the charts' languages, [`crate::chart::Lang`]).
+    pub(crate) title: [&'static str; 2],
+    pub(crate) unit: &'static str,
+    pub(crate) get: fn(&Row) -> Option<f64>,
 }
 
-const METRICS: [Metric; 8] = [
+pub(crate) const METRICS: [Metric; 8] = [
     Metric {
-        title: "二进制 binary",
+        title: ["二进制", "binary"],
         unit: "B",
         get: |r| r.binary_bytes.map(|v| v as f64),
     },
     Metric {
-        title: "镜像 image",
+        title: ["镜像", "image"],
         unit: "B",
         get: |r| r.image_bytes.map(|v| v as f64),
     },
     Metric {
-        title: "RssAnon",
+        title: ["RssAnon", "RssAnon"],
         unit: "kB",
         get: |r| r.rss_anon_kb.map(|v| v as f64),
     },
     Metric {
-        title: "VmRSS",
+        title: ["VmRSS", "VmRSS"],
         unit: "kB",
         get: |r| r.vm_rss_kb.map(|v| v as f64),
     },
     Metric {
-        title: "启动（中位数）start-up (median)",
+        title: ["启动（中位数）", "start-up (median)"],
         unit: "µs",
         get: |r| r.startup.map(|s| s.median_us),
     },
     Metric {
-        title: "SIGTERM → 退出（中位数）SIGTERM to exit (median)",
+        title: ["SIGTERM → 退出（中位数）", "SIGTERM to exit (median)"],
         unit: "µs",
         get: |r| r.sigterm.map(|s| s.median_us),
     },
     Metric {
-        title: "每个僵尸的 CPU  init CPU per zombie",
+        title: ["每个僵尸的 init CPU", "init CPU per zombie"],
         unit: "µs",
         get: |r| r.reap_cpu_ns_per_zombie.map(|v| v / 1000.0),
     },
     Metric {
-        title: "清空僵尸用时 until no zombie is left",
+        title: ["清空僵尸用时", "until no zombie is left"],
         unit: "ms",
         get: |r| r.reap_ms,
     },
@@ -96,7 +97,7 @@ impl Run {
             .find(|r| r.key == BASELINE && r.missing.is_none())
     }
 
-    fn ratio(&self, metric: &Metric, row: &Row) -> Option<f64> {
+    pub(crate) fn ratio(&self, metric: &Metric, row: &Row) -> Option<f64> {
         let base = (metric.get)(self.baseline()?)?;
         let value = (metric.get)(row)?;
         (base > 0.0).then_some(value / base)
@@ -221,86 +222,9 @@ impl Run {
         );
         md
     }
-
-    /// A chart: one panel per metric, one bar per program, the ratio to
-    /// the baseline on a log scale (1x is the baseline's line).
-    pub fn svg(&self) -> String {
-        let rows: Vec<&Row> = self.rows.iter().filter(|r| r.missing.is_none()).collect();
-        let (label_w, plot_w, bar_h, gap) = (270.0, 420.0, 16.0, 4.0);
-        let panel_h = rows.len() as f64 * (bar_h + gap) + 34.0;
-        let width = label_w + plot_w + 110.0;
-        let height = METRICS.len() as f64 * panel_h + 50.0;
-        let (lo, hi) = (-3.0f64, 1.0f64); // 0.001x .. 10x
-        let x = |ratio: f64| label_w + (ratio.log10().clamp(lo, hi) - lo) / (hi - lo) * plot_w;
-        let colors = [
-            "#555555", "#8c8c8c", "#d95f02", "#e7298a", "#1b9e77", "#7570b3", "#66a61e", "#e6ab02",
-        ];
-        let mut svg = format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
-             viewBox=\"0 0 {width} {height}\" style=\"max-width:100%;height:auto\" font-family=\"sans-serif\" font-size=\"12\">\n\
-             <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-             <text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">相对 C pause（glibc 静态）的倍数，对数坐标 · ratio to C pause (glibc, static), log scale</text>\n\
-             <text x=\"10\" y=\"38\" fill=\"#555\">{}</text>\n",
-            escape(&format!("{} · {}", self.machine, self.date))
-        );
-        for (m, metric) in METRICS.iter().enumerate() {
-            let top = 50.0 + m as f64 * panel_h;
-            svg += &format!(
-                "<text x=\"10\" y=\"{}\" font-weight=\"bold\">{}</text>\n",
-                top + 16.0,
-                escape(metric.title)
-            );
-            for tick in [-3i32, -2, -1, 0, 1] {
-                let tx = x(10f64.powi(tick));
-                let stroke = if tick == 0 { "#000" } else { "#ddd" };
-                svg += &format!(
-                    "<line x1=\"{tx}\" y1=\"{}\" x2=\"{tx}\" y2=\"{}\" stroke=\"{stroke}\"/>\n\
-                     <text x=\"{tx}\" y=\"{}\" text-anchor=\"middle\" fill=\"#777\" font-size=\"10\">{}x</text>\n",
-                    top + 22.0,
-                    top + panel_h - 6.0,
-                    top + 16.0,
-                    10f64.powi(tick)
-                );
-            }
-            for (i, row) in rows.iter().enumerate() {
-                let y = top + 24.0 + i as f64 * (bar_h + gap);
-                svg += &format!(
-                    "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
-                    label_w - 8.0,
-                    y + bar_h - 4.0,
-                    escape(&row.label)
-                );
-                let value = (metric.get)(row);
-                match (value, self.ratio(metric, row)) {
-                    (Some(v), Some(r)) => {
-                        let (x0, x1) = (x(1e-3), x(r));
-                        svg += &format!(
-                            "<rect x=\"{x0}\" y=\"{y}\" width=\"{}\" height=\"{bar_h}\" fill=\"{}\"/>\n\
-                             <text x=\"{}\" y=\"{}\" font-size=\"11\">{} · {}</text>\n",
-                            (x1 - x0).max(1.0),
-                            colors[i % colors.len()],
-                            x1 + 4.0,
-                            y + bar_h - 4.0,
-                            ratio_text(r),
-                            escape(&value_text(v, metric.unit))
-                        );
-                    }
-                    _ => {
-                        svg += &format!(
-                            "<text x=\"{}\" y=\"{}\" fill=\"#999\" font-size=\"11\">n/a</text>\n",
-                            x(1e-3) + 4.0,
-                            y + bar_h - 4.0
-                        );
-                    }
-                }
-            }
-        }
-        svg += "</svg>\n";
-        svg
-    }
 }
 
-fn ratio_text(ratio: f64) -> String {
+pub(crate) fn ratio_text(ratio: f64) -> String {
     if ratio >= 10.0 {
         format!("{ratio:.0}x")
     } else if ratio >= 0.095 {
@@ -326,7 +250,7 @@ fn bytes_text(bytes: u64) -> String {
     out + " B"
 }
 
-fn value_text(value: f64, unit: &str) -> String {
+pub(crate) fn value_text(value: f64, unit: &str) -> String {
     match unit {
         "B" => bytes_text(value as u64),
         "kB" => format!("{value:.0} kB"),
@@ -335,7 +259,7 @@ fn value_text(value: f64, unit: &str) -> String {
     }
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -378,6 +302,5 @@ mod tests {
             "{}",
             run.markdown()
         );
-        assert!(run.svg().starts_with("<svg"));
     }
 }

@@ -1,10 +1,12 @@
 //! Walks the book mdBook hands a preprocessor (`[context, book]` as JSON),
 //! checks it, and rewrites its pages.
 
+use crate::badge::badge;
 use crate::diagnostic::Diagnostic;
+use crate::lang::{self, Lang};
+use crate::ledger::{self, ChapterRef, LedgerOptions};
 use crate::markers::{self, MarkerKind};
 use crate::registry::Registry;
-use crate::render::{self, ChapterRef, Lang, LedgerOptions};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -112,7 +114,7 @@ pub fn process(
     let summary_file = format!("{src}/SUMMARY.md");
     let summary = read(&summary_file).unwrap_or_default();
     for page in &pages {
-        if let Some(twin) = render::twin_path(&page.path)
+        if let Some(twin) = lang::twin_path(&page.path)
             && !paths.contains(twin.as_str())
         {
             errors.push(Diagnostic::new(
@@ -156,7 +158,7 @@ pub fn process(
             .collect()
     };
     let ledgers = [Lang::Zh, Lang::En]
-        .map(|lang| render::ledger(&registry, lang, &chapters_of(lang), &settings.ledger));
+        .map(|lang| ledger::ledger(&registry, lang, &chapters_of(lang), &settings.ledger));
 
     for_each_chapter(&mut book, &mut |chapter| {
         let Some(path) = chapter
@@ -177,13 +179,26 @@ pub fn process(
             (MarkerKind::Escape, _) => String::new(),
             (MarkerKind::Claim(id), Some(lang)) => {
                 match registry.get(id) {
-                    Some(claim) => render::badge(claim, lang, &ledger_href),
+                    Some(claim) => badge(claim, lang, &ledger_href),
                     None => {
                         errors.push(Diagnostic::new(
                         format!("{src}/{path}"),
                         marker.line,
                         format!("unknown claim id `{id}`: add it to {registry_file} or fix the marker"),
                     ));
+                        String::new()
+                    }
+                }
+            }
+            (MarkerKind::Quiz(file), Some(lang)) => {
+                match crate::quiz::render(src, &path, file, lang, read) {
+                    Ok(html) => html,
+                    Err(message) => {
+                        errors.push(Diagnostic::new(
+                            format!("{src}/{path}"),
+                            marker.line,
+                            message,
+                        ));
                         String::new()
                     }
                 }
@@ -200,7 +215,7 @@ pub fn process(
                 String::new()
             }
         });
-        if let Some(switch) = render::language_switch(&path) {
+        if let Some(switch) = lang::language_switch(&path) {
             expanded.insert_str(0, &switch);
         }
         chapter.insert("content".into(), Value::String(expanded));

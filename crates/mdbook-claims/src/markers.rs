@@ -1,13 +1,17 @@
 //! Finding `{{#claim <id>}}` and `{{#claims-ledger}}` in a page.
 //!
-//! Markers inside fenced code blocks and inline code spans are left alone so
-//! chapters can show the syntax; `\{{#claim x}}` outside code is an escape
+//! Markers inside code blocks and inline code spans are left alone so
+//! chapters can show the syntax (the code is found by pulldown-cmark, the
+//! parser mdBook itself uses); `\{{#claim x}}` outside code is an escape
 //! that renders as the literal text `{{#claim x}}`.
 
 use std::ops::Range;
 
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
+
 const CLAIM_OPEN: &str = "{{#claim ";
 const LEDGER: &str = "{{#claims-ledger}}";
+const QUIZ_OPEN: &str = "{{#quiz ";
 
 /// What a marker asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,6 +20,8 @@ pub enum MarkerKind {
     Claim(String),
     /// `{{#claims-ledger}}`: the whole ledger.
     Ledger,
+    /// `{{#quiz <path>}}`: a quiz file (relative to the page), rendered.
+    Quiz(String),
     /// `\{{#...}}`: drop the backslash, keep the rest as text.
     Escape,
 }
@@ -28,16 +34,6 @@ pub struct Marker {
     pub range: Range<usize>,
     /// 1-based line of the marker.
     pub line: usize,
-}
-
-/// The fence opening or closing a code block on this line, if any:
-/// (fence character, run length, rest of the line after the run).
-fn fence_of(line: &str) -> Option<(char, usize, &str)> {
-    // Fences may sit in list items or block quotes: skip indentation and `>`.
-    let body = line.trim_start_matches([' ', '\t', '>']);
-    let fence_char = body.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let run = body.chars().take_while(|c| *c == fence_char).count();
-    (run >= 3).then(|| (fence_char, run, &body[run..]))
 }
 
 /// Where a line of a page stands with respect to fenced code blocks.
@@ -63,25 +59,55 @@ pub struct Line<'a> {
     pub kind: LineKind,
 }
 
+/// The code of a page as mdBook's parser (pulldown-cmark) sees it.
+struct Code {
+    /// Fenced blocks: their byte range and info string.
+    fences: Vec<(Range<usize>, String)>,
+    /// Every code block and inline code span.
+    all: Vec<Range<usize>>,
+}
+
+fn code_of(content: &str) -> Code {
+    let mut code = Code {
+        fences: Vec::new(),
+        all: Vec::new(),
+    };
+    // The extensions mdBook turns on; they change where blocks end.
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    for (event, range) in Parser::new_ext(content, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                if let CodeBlockKind::Fenced(info) = kind {
+                    code.fences.push((range.clone(), info.trim().to_string()));
+                }
+                code.all.push(range);
+            }
+            Event::Code(_) => code.all.push(range),
+            _ => {}
+        }
+    }
+    code
+}
+
 /// Splits a page into lines, marking fenced code blocks.
 pub fn lines(content: &str) -> Vec<Line<'_>> {
+    let fences = code_of(content).fences;
     let mut out = Vec::new();
-    let mut open_fence: Option<(char, usize)> = None;
     let mut offset = 0;
     for (index, text) in content.split_inclusive('\n').enumerate() {
-        let kind = match (open_fence, fence_of(text)) {
-            (None, Some((ch, run, rest))) if !(ch == '`' && rest.contains('`')) => {
-                open_fence = Some((ch, run));
-                LineKind::FenceOpen(rest.trim().to_string())
-            }
-            (Some((ch, run)), Some((c, r, rest)))
-                if c == ch && r >= run && rest.trim().is_empty() =>
-            {
-                open_fence = None;
-                LineKind::FenceClose
-            }
-            (Some(_), _) => LineKind::Code,
-            (None, _) => LineKind::Text,
+        let line = offset..offset + text.len();
+        let fence = fences
+            .iter()
+            .find(|(block, _)| block.start < line.end && line.start < block.end);
+        let kind = match fence {
+            None => LineKind::Text,
+            Some((block, info)) if block.start >= line.start => LineKind::FenceOpen(info.clone()),
+            Some((block, _)) if block.end <= line.end && is_fence(text) => LineKind::FenceClose,
+            Some(_) => LineKind::Code,
         };
         out.push(Line {
             number: index + 1,
@@ -94,14 +120,23 @@ pub fn lines(content: &str) -> Vec<Line<'_>> {
     out
 }
 
+/// A closing fence, wherever it sits (list item, block quote).
+fn is_fence(line: &str) -> bool {
+    let body = line.trim_start_matches([' ', '\t', '>']).trim_end();
+    body.len() >= 3 && (body.chars().all(|c| c == '`') || body.chars().all(|c| c == '~'))
+}
+
 /// Finds every marker outside code, in page order.
 pub fn scan(content: &str) -> Vec<Marker> {
+    let code = code_of(content).all;
+    let in_code = |at: usize| code.iter().any(|range| range.contains(&at));
     let mut markers = Vec::new();
-    for line in lines(content) {
-        if line.kind == LineKind::Text {
-            scan_line(line.text, line.offset, line.number, &mut markers);
-        }
+    let mut offset = 0;
+    for (index, line) in content.split_inclusive('\n').enumerate() {
+        scan_line(line, offset, index + 1, &mut markers);
+        offset += line.len();
     }
+    markers.retain(|marker| !in_code(marker.range.start));
     markers
 }
 
@@ -110,13 +145,6 @@ fn scan_line(line: &str, offset: usize, line_no: usize, markers: &mut Vec<Marker
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'`' => {
-                let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
-                i += run;
-                if let Some(close) = closing_backticks(&line[i..], run) {
-                    i += close + run;
-                }
-            }
             b'\\' if line[i + 1..].starts_with("{{#claim") => {
                 let start = offset + i;
                 markers.push(Marker {
@@ -134,6 +162,19 @@ fn scan_line(line: &str, offset: usize, line_no: usize, markers: &mut Vec<Marker
                     line: line_no,
                 });
                 i += LEDGER.len();
+            }
+            b'{' if line[i..].starts_with(QUIZ_OPEN) => {
+                let body_start = i + QUIZ_OPEN.len();
+                let len = line[body_start..]
+                    .find("}}")
+                    .unwrap_or(line.len() - body_start);
+                let end = (body_start + len + 2).min(line.len());
+                markers.push(Marker {
+                    kind: MarkerKind::Quiz(line[body_start..body_start + len].trim().to_string()),
+                    range: offset + i..offset + end,
+                    line: line_no,
+                });
+                i = end;
             }
             b'{' if line[i..].starts_with(CLAIM_OPEN) => {
                 let body_start = i + CLAIM_OPEN.len();
@@ -162,24 +203,6 @@ fn scan_line(line: &str, offset: usize, line_no: usize, markers: &mut Vec<Marker
             _ => i += 1,
         }
     }
-}
-
-/// Offset (in `rest`) of the run of exactly `run` backticks that closes a code span.
-fn closing_backticks(rest: &str, run: usize) -> Option<usize> {
-    let bytes = rest.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'`' {
-            let len = bytes[i..].iter().take_while(|&&b| b == b'`').count();
-            if len == run {
-                return Some(i);
-            }
-            i += len;
-        } else {
-            i += 1;
-        }
-    }
-    None
 }
 
 /// Replaces every marker by `render(marker)`.
@@ -235,6 +258,15 @@ mod tests {
                     - item\n    ```text\n    {{#claim list-fence}}\n    ```\n\
                     ``{{#claim double}}`` and {{#claim real}}\n";
         assert_eq!(claim_ids(page), ["real"]);
+    }
+
+    #[test]
+    fn code_is_found_the_way_mdbook_parses_it() {
+        // An indented code block, and a span that runs over a line break.
+        let page = "text\n\n    {{#claim indented}}\n\nspan `a\n{{#claim wrapped}}` {{#claim real}}\n";
+        assert_eq!(claim_ids(page), ["real"]);
+        // Three backticks inside a paragraph do not open a block.
+        assert_eq!(claim_ids("a ```b``` {{#claim c}}\n"), ["c"]);
     }
 
     #[test]

@@ -80,10 +80,10 @@ pub struct Claim {
 }
 
 impl Claim {
-    pub fn statement(&self, lang: crate::render::Lang) -> &str {
+    pub fn statement(&self, lang: crate::lang::Lang) -> &str {
         match lang {
-            crate::render::Lang::Zh => &self.zh,
-            crate::render::Lang::En => &self.en,
+            crate::lang::Lang::Zh => &self.zh,
+            crate::lang::Lang::En => &self.en,
         }
     }
 }

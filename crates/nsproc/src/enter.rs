@@ -178,8 +178,8 @@ unsafe fn mount_private_proc() -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prereq::{isolation, require};
     use crate::spawn::{NsChild, NsCommand, Stdio};
+    use testkit::{isolation, require};
 
     /// A `sleep` as PID 1 of new `kinds` namespaces, killed with the test.
     fn sleeping_init(kinds: &[NsKind]) -> NsChild {

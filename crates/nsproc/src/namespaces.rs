@@ -70,10 +70,11 @@ impl NsKind {
             "user" => NsKind::User,
             "cgroup" => NsKind::Cgroup,
             other => {
-                return Err(
-                    Error::new(format!("parse namespace kind {other:?}"), "unknown kind")
-                        .hint("use net, ipc, uts, pid, mnt, user or cgroup"),
-                );
+                return Err(Error::BadInput {
+                    action: format!("parse namespace kind {other:?}"),
+                    problem: "unknown kind".into(),
+                    fix: "use net, ipc, uts, pid, mnt, user or cgroup",
+                });
             }
         };
         Ok(kind)

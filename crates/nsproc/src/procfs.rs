@@ -143,6 +143,18 @@ pub fn cmdline(pid: i32) -> Result<String> {
     Ok(words.join(" "))
 }
 
+/// The environment of a process, `NAME=value` entries (empty for zombies
+/// and kernel threads; readable only for one's own processes, or as root).
+pub fn environ(pid: i32) -> Result<Vec<String>> {
+    let path = format!("/proc/{pid}/environ");
+    let raw = fs::read(&path).context(|| format!("read {path}"))?;
+    Ok(raw
+        .split(|b| *b == 0)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| String::from_utf8_lossy(entry).into_owned())
+        .collect())
+}
+
 /// Every process currently listed in `/proc`, as host PIDs.
 pub fn all_pids() -> Result<Vec<i32>> {
     let entries = fs::read_dir("/proc").context(|| "list /proc".to_string())?;
@@ -216,6 +228,11 @@ mod tests {
         assert!(kb_field(&status_path, "VmRSS").is_some_and(|kb| kb > 0));
         assert_eq!(kb_field(&status_path, "NoSuchField"), None);
         assert!(cmdline(me).unwrap().contains("nsproc"));
+        let env = environ(me).unwrap();
+        assert!(env.iter().all(|entry| entry.contains('=')), "{env:?}");
+        if let Ok(path) = std::env::var("PATH") {
+            assert!(env.contains(&format!("PATH={path}")), "{env:?}");
+        }
         assert!(pids_in_pid_namespace_of(me).unwrap().contains(&me));
     }
 

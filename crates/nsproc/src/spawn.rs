@@ -85,6 +85,7 @@ pub struct NsCommand {
     user_namespace: Option<bool>,
     stdio: [Stdio; 3],
     kill_with_parent: bool,
+    new_session: bool,
 }
 
 impl NsCommand {
@@ -97,6 +98,7 @@ impl NsCommand {
             user_namespace: None,
             stdio: [Stdio::Null, Stdio::Inherit, Stdio::Inherit],
             kill_with_parent: false,
+            new_session: false,
         }
     }
 
@@ -143,6 +145,14 @@ impl NsCommand {
     /// no pod behind.
     pub fn kill_with_parent(&mut self, enabled: bool) -> &mut Self {
         self.kill_with_parent = enabled;
+        self
+    }
+
+    /// Start the child in a session (and process group) of its own
+    /// (`setsid`), so that Ctrl-C or a signal to the caller's process group
+    /// does not reach it, as a daemon must be.
+    pub fn new_session(&mut self, enabled: bool) -> &mut Self {
+        self.new_session = enabled;
         self
     }
 
@@ -211,13 +221,18 @@ impl NsCommand {
             pipe2(OFlag::O_CLOEXEC).context(|| "create a pipe".to_string())?;
         let err_fd = err_write.as_raw_fd();
         let kill_with_parent = self.kill_with_parent;
+        let new_session = self.new_session;
 
         let child = move || -> isize {
-            // SAFETY (whole closure): only raw system calls on memory that was
-            // prepared before the clone; no allocation, no locks.
+            // SAFETY: the child of clone(2) runs only raw system calls on
+            // memory prepared before the clone (no allocation, no locks, so
+            // no state another thread held at the clone can be touched).
             unsafe {
                 if kill_with_parent {
                     libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                }
+                if new_session {
+                    libc::setsid();
                 }
                 if let Some((uid_map, gid_map)) = &user_maps {
                     // An unprivileged process may map only its own IDs, and
@@ -288,8 +303,11 @@ impl NsCommand {
 }
 
 fn cstring(bytes: &[u8], what: &str) -> Result<CString> {
-    CString::new(bytes)
-        .map_err(|_| Error::new(format!("use {what} {bytes:?}"), "it contains a NUL byte"))
+    CString::new(bytes).map_err(|_| Error::BadInput {
+        action: format!("use {what} {bytes:?}"),
+        problem: "it contains a NUL byte".into(),
+        fix: "pass arguments without NUL bytes",
+    })
 }
 
 fn resolve_program(program: &Path) -> Result<PathBuf> {
@@ -436,7 +454,7 @@ impl Drop for NsChild {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prereq::{isolation, require};
+    use testkit::{isolation, require};
 
     #[test]
     fn child_is_pid_1_of_its_new_pid_namespace() {

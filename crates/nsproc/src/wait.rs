@@ -21,10 +21,10 @@ pub fn wait_until<T>(
             return Ok(value);
         }
         if start.elapsed() >= timeout {
-            return Err(Error::new(
-                format!("wait for {what}"),
-                format!("still not the case after {timeout:?}"),
-            ));
+            return Err(Error::TimedOut {
+                what: what.to_string(),
+                timeout,
+            });
         }
         std::thread::sleep(pause);
         pause = (pause * 2).min(Duration::from_millis(20));

@@ -1,12 +1,15 @@
 //! The book's tools, pinned in this one place: mdbook and mdbook-mermaid.
 //!
 //! `ensure_book_tools` installs the pinned versions with `cargo install
-//! --locked` when they are missing or of another version. The book-wide tests
-//! (tests/support) include this file too, so they check the same pins.
-//! Only std here: this file is compiled into both crates.
+//! --locked` when they are missing or of another version; `install_tools`
+//! does it for a chosen few, reporting cargo's progress as events (the
+//! progress bar of `cargo xtask serve` draws them). The book-wide tests
+//! (tests/support) use this module too (`xtask::tools`), so they check the same pins.
+//! Only std here: the book-wide tests link it.
 
+use std::io::BufRead;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// A tool the book needs, installed from crates.io.
@@ -17,20 +20,25 @@ pub struct BookTool {
     pub version: &'static str,
 }
 
+/// mdbook itself: `cargo xtask serve` needs only this one.
+pub const MDBOOK: BookTool = BookTool {
+    crate_name: "mdbook",
+    binary: "mdbook",
+    version: "0.5.4",
+};
+
+/// mdbook-mermaid, which book.toml names for ```mermaid fences. Plain
+/// `mdbook build` and the book-wide tests use it; `cargo xtask serve` does
+/// the same rewrite with crates/mermaid-fence instead, one compile less.
+pub const MDBOOK_MERMAID: BookTool = BookTool {
+    crate_name: "mdbook-mermaid",
+    binary: "mdbook-mermaid",
+    version: "0.17.1",
+};
+
 /// The pinned versions. mdbook-mermaid's generated mermaid.min.js and
 /// mermaid-init.js (theme/) come from this same version.
-pub const BOOK_TOOLS: [BookTool; 2] = [
-    BookTool {
-        crate_name: "mdbook",
-        binary: "mdbook",
-        version: "0.5.4",
-    },
-    BookTool {
-        crate_name: "mdbook-mermaid",
-        binary: "mdbook-mermaid",
-        version: "0.17.1",
-    },
-];
+pub const BOOK_TOOLS: [BookTool; 2] = [MDBOOK, MDBOOK_MERMAID];
 
 /// An honest figure, measured on this project's 2-core machines.
 pub const INSTALL_ESTIMATE: &str = "about 7 minutes on 2 cores for both tools; only the first time";
@@ -79,9 +87,9 @@ fn version_of(program: &std::path::Path) -> Option<String> {
     Some(word.trim_start_matches('v').to_string())
 }
 
-/// Which pinned tools are missing or of another version, with what was found.
-pub fn tools_to_install() -> Vec<(BookTool, Option<String>)> {
-    BOOK_TOOLS
+/// Which of `tools` are missing or of another version, with what was found.
+pub fn missing_tools(tools: &[BookTool]) -> Vec<(BookTool, Option<String>)> {
+    tools
         .iter()
         .filter_map(|tool| {
             let found = installed_version(tool);
@@ -90,54 +98,161 @@ pub fn tools_to_install() -> Vec<(BookTool, Option<String>)> {
         .collect()
 }
 
-/// Checks the pinned tools and installs those missing, showing cargo's own
-/// progress, an estimate first and the elapsed time at the end.
+/// Which pinned tools are missing or of another version, with what was found.
+pub fn tools_to_install() -> Vec<(BookTool, Option<String>)> {
+    missing_tools(&BOOK_TOOLS)
+}
+
+/// Where `cargo install` builds the book tools: one directory for all of
+/// them and for every run, so that the crates their dependency trees share
+/// (at the versions their lock files pin) are compiled once.
+pub fn install_target_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../..")
+                .join("target")
+        });
+    target.join("book-tools")
+}
+
+/// What an install reports while it runs.
+#[derive(Debug, PartialEq, Eq)]
+pub enum InstallEvent {
+    /// Cargo's own progress: `done` of `total` crates built, `building` the
+    /// ones being compiled now.
+    Progress {
+        done: u64,
+        total: u64,
+        building: String,
+    },
+    /// Any other line of cargo's output (kept to explain a failure).
+    Line(String),
+}
+
+/// Parses cargo's progress line (`Building [==>  ] 97/229: serde, syn`).
+pub fn parse_progress(line: &str) -> Option<InstallEvent> {
+    let rest = line.trim_start().strip_prefix("Building")?;
+    let (_, counts) = rest.split_once(']')?;
+    let (counts, building) = counts.split_once(':').unwrap_or((counts, ""));
+    let (done, total) = counts.trim().split_once('/')?;
+    Some(InstallEvent::Progress {
+        done: done.parse().ok()?,
+        total: total.parse().ok()?,
+        building: building.trim().to_string(),
+    })
+}
+
+/// Installs `tools` that are missing or of another version with `cargo
+/// install --locked` into one shared target directory, telling `report`
+/// what cargo does. Cargo prints its progress line even when its output is
+/// a pipe (`CARGO_TERM_PROGRESS_WHEN=always`), which is how we read it.
+pub fn install_tools(
+    tools: &[BookTool],
+    report: &mut dyn FnMut(InstallEvent),
+) -> Result<(), String> {
+    let missing = missing_tools(tools);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let specs: Vec<String> = missing
+        .iter()
+        .map(|(tool, _)| format!("{}@{}", tool.crate_name, tool.version))
+        .collect();
+    let started = Instant::now();
+    let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["install", "--locked"])
+        .args(&specs)
+        .env("CARGO_TARGET_DIR", install_target_dir())
+        .env("CARGO_TERM_PROGRESS_WHEN", "always")
+        .env("CARGO_TERM_PROGRESS_WIDTH", "400")
+        .env("CARGO_TERM_COLOR", "never")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|err| format!("cannot run cargo install: {err}; is cargo on PATH?"))?;
+    let mut tail: Vec<String> = Vec::new();
+    if let Some(stderr) = child.stderr.take() {
+        // The progress line is redrawn with `\r`, other lines end in `\n`.
+        for segment in std::io::BufReader::new(stderr).split(b'\r') {
+            let Ok(segment) = segment else { break };
+            for line in String::from_utf8_lossy(&segment).split('\n') {
+                let line = line.trim_end();
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match parse_progress(line) {
+                    Some(event) => report(event),
+                    None => {
+                        tail.push(line.to_string());
+                        report(InstallEvent::Line(line.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|err| format!("cannot wait for cargo install: {err}"))?;
+    let elapsed = started.elapsed().as_secs();
+    if !status.success() {
+        let last: Vec<&str> = tail
+            .iter()
+            .rev()
+            .take(30)
+            .rev()
+            .map(String::as_str)
+            .collect();
+        return Err(format!(
+            "`cargo install --locked {}` failed after {}m{:02}s ({status}); its last lines:\n{}\n\
+             check the network access to crates.io and the messages above",
+            specs.join(" "),
+            elapsed / 60,
+            elapsed % 60,
+            last.join("\n")
+        ));
+    }
+    if let Some((tool, found)) = missing_tools(tools).first() {
+        return Err(format!(
+            "{} reports version {:?} after installing {}; is another {} earlier on PATH?",
+            tool.binary, found, tool.version, tool.binary
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the pinned tools and installs those missing, printing cargo's
+/// output as it comes, an estimate first and the elapsed time at the end.
 pub fn ensure_book_tools() -> Result<(), String> {
     let missing = tools_to_install();
     if missing.is_empty() {
         return Ok(());
     }
-    let mut specs = Vec::new();
     for (tool, found) in &missing {
         let why = match found {
             Some(version) => format!("version {version} found, {} pinned", tool.version),
             None => "not installed".to_string(),
         };
         eprintln!("book tools: {} {} ({why})", tool.crate_name, tool.version);
-        specs.push(format!("{}@{}", tool.crate_name, tool.version));
     }
-    eprintln!(
-        "book tools: installing {} with `cargo install --locked`: {INSTALL_ESTIMATE}.",
-        specs.join(" ")
-    );
+    eprintln!("book tools: installing with `cargo install --locked`: {INSTALL_ESTIMATE}.");
     let started = Instant::now();
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["install", "--locked"])
-        .args(&specs)
-        .status()
-        .map_err(|err| format!("cannot run cargo install: {err}; is cargo on PATH?"))?;
+    let mut shown = 0;
+    install_tools(&BOOK_TOOLS, &mut |event| match event {
+        InstallEvent::Progress { done, total, .. } if done >= shown + 20 => {
+            shown = done;
+            eprintln!("book tools: {done}/{total} crates built");
+        }
+        InstallEvent::Progress { .. } => {}
+        InstallEvent::Line(line) => eprintln!("{line}"),
+    })?;
     let elapsed = started.elapsed().as_secs();
-    if !status.success() {
-        return Err(format!(
-            "`cargo install --locked {}` failed after {}m{:02}s ({status}); \
-             check the network access to crates.io and the messages above",
-            specs.join(" "),
-            elapsed / 60,
-            elapsed % 60
-        ));
-    }
     eprintln!(
         "book tools: installed in {}m{:02}s",
         elapsed / 60,
         elapsed % 60
     );
-    let still = tools_to_install();
-    if let Some((tool, found)) = still.first() {
-        return Err(format!(
-            "{} reports version {:?} after installing {}; is another {} earlier on PATH?",
-            tool.binary, found, tool.version, tool.binary
-        ));
-    }
     Ok(())
 }
 
@@ -152,6 +267,29 @@ mod tests {
         fn drop(&mut self) {
             let _ = std::fs::remove_dir_all(&self.0);
         }
+    }
+
+    #[test]
+    fn reads_cargos_progress_line() {
+        let line = "    Building [=======>          ] 97/229: serde, syn(build), mdbook-html";
+        assert_eq!(
+            parse_progress(line),
+            Some(InstallEvent::Progress {
+                done: 97,
+                total: 229,
+                building: "serde, syn(build), mdbook-html".into()
+            })
+        );
+        assert_eq!(
+            parse_progress("    Building [=>   ] 3/229"),
+            Some(InstallEvent::Progress {
+                done: 3,
+                total: 229,
+                building: String::new()
+            })
+        );
+        assert_eq!(parse_progress("   Compiling serde v1.0.228"), None);
+        assert_eq!(parse_progress("    Building [==> ] many/229: x"), None);
     }
 
     #[test]

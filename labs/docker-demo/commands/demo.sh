@@ -1,9 +1,9 @@
 #!/bin/sh
 # The commands of the chapter "Hands-on: a pod from three containers".
-# The book shows the parts between the ANCHOR lines; the test
-# labs/docker-demo/tests/commands.rs runs exactly these parts with `sh -eu`,
-# after giving the variables below values of its own (a unique POD prefix,
-# a free port, its own image tags). Build the images first:
+# The book shows the parts between the ANCHOR lines (and those of pod.sh);
+# the test labs/docker-demo/tests/commands.rs runs exactly these parts with
+# `sh -eu`, after giving the variables below values of its own (a unique
+# POD prefix, a free port, its own image tags). Build the images first:
 #   cargo xtask images
 set -eu
 
@@ -15,25 +15,8 @@ NGINX_IMAGE=pause-book/nginx:demo
 BLOG_IMAGE=pause-book/tiny-blog:demo
 # ANCHOR_END: vars
 
-# ANCHOR: pause
-docker run -d --name "$POD-pause" -p "$HOST_PORT":80 --ipc=shareable "$PAUSE_IMAGE"
-# ANCHOR_END: pause
-
-# ANCHOR: nginx
-docker run -d --name "$POD-nginx" \
-  --net=container:"$POD-pause" \
-  --ipc=container:"$POD-pause" \
-  --pid=container:"$POD-pause" \
-  "$NGINX_IMAGE"
-# ANCHOR_END: nginx
-
-# ANCHOR: blog
-docker run -d --name "$POD-blog" \
-  --net=container:"$POD-pause" \
-  --ipc=container:"$POD-pause" \
-  --pid=container:"$POD-pause" \
-  "$BLOG_IMAGE"
-# ANCHOR_END: blog
+# The pod itself, the seed's three `docker run` lines, is in pod.sh.
+. "$(dirname "$0")/pod.sh"
 
 # ANCHOR: curl
 curl -si "http://localhost:$HOST_PORT/healthz"

@@ -50,11 +50,12 @@ fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A build context directory, removed when dropped.
-struct Context(PathBuf);
+/// A build context directory, removed when dropped (public: the real-node
+/// lab builds the same images for containerd and Podman).
+pub struct Context(pub PathBuf);
 
 impl Context {
-    fn new(what: &str) -> Result<Context, String> {
+    pub fn new(what: &str) -> Result<Context, String> {
         use std::sync::atomic::{AtomicU32, Ordering};
         static COUNT: AtomicU32 = AtomicU32::new(0);
         let n = COUNT.fetch_add(1, Ordering::Relaxed);
@@ -66,7 +67,7 @@ impl Context {
     }
 
     /// Copies `from` (following symlinks, like `cp -L`) to `to` inside.
-    fn copy(&self, from: &Path, to: &str) -> Result<(), String> {
+    pub fn copy(&self, from: &Path, to: &str) -> Result<(), String> {
         let dest = self.0.join(to.trim_start_matches('/'));
         if let Some(parent) = dest.parent() {
             fs::create_dir_all(parent).map_err(|e| format!("create {}: {e}", parent.display()))?;
@@ -76,7 +77,7 @@ impl Context {
             .map_err(|e| format!("copy {} to {}: {e}", from.display(), dest.display()))
     }
 
-    fn mkdir(&self, path: &str) -> Result<(), String> {
+    pub fn mkdir(&self, path: &str) -> Result<(), String> {
         let dir = self.0.join(path.trim_start_matches('/'));
         fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))
     }
@@ -103,7 +104,7 @@ impl Drop for Context {
 }
 
 fn static_binary(package: &str, bin: &str) -> Result<PathBuf, String> {
-    nsproc::workspace_static_binary(package, bin).map_err(|e| e.to_string())
+    testkit::workspace_static_binary(package, bin).map_err(|e| e.to_string())
 }
 
 /// The shared libraries and the loader in `ldd`'s output, as absolute paths.
@@ -123,7 +124,7 @@ pub fn parse_ldd(text: &str) -> Vec<PathBuf> {
 }
 
 /// The files of the nginx image's root, gathered from this machine.
-fn nginx_context() -> Result<Context, String> {
+pub fn nginx_context() -> Result<Context, String> {
     let binary = Path::new(NGINX_BINARY);
     if !binary.is_file() {
         return Err(format!(
@@ -157,14 +158,14 @@ fn nginx_context() -> Result<Context, String> {
     Ok(context)
 }
 
-fn pause_context() -> Result<Context, String> {
+pub fn pause_context() -> Result<Context, String> {
     let context = Context::new("pause")?;
     context.copy(&crate_dir().join("images/pause/Dockerfile"), "Dockerfile")?;
     context.copy(&static_binary("pause", "pause")?, "pause")?;
     Ok(context)
 }
 
-fn blog_context() -> Result<Context, String> {
+pub fn blog_context() -> Result<Context, String> {
     let context = Context::new("blog")?;
     let dir = crate_dir().join("images");
     context.copy(&dir.join("blog/Dockerfile"), "Dockerfile")?;

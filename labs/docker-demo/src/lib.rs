@@ -4,7 +4,6 @@
 //! - [`docker`]: running the `docker` command line and reading its answers;
 //! - [`images`]: assembling and building the three images `FROM scratch`;
 //! - [`script`]: the chapter's commands, read from `commands/demo.sh`;
-//! - [`normalize`]: making console output comparable across runs.
 //!
 //! The tests talk to the engine through `testcontainers` (a dev-dependency):
 //! the library and `demo-images` need only std, so `cargo xtask images`
@@ -12,5 +11,4 @@
 
 pub mod docker;
 pub mod images;
-pub mod normalize;
 pub mod script;

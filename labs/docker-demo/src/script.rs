@@ -1,4 +1,5 @@
-//! The chapter's commands, kept in `commands/demo.sh`.
+//! The chapter's commands, kept in `commands/demo.sh` and, for the pod's
+//! three `docker run` lines (the part a student writes), `commands/pod.sh`.
 //!
 //! The book shows parts of that file through mdBook anchors
 //! (`# ANCHOR: pause` ... `# ANCHOR_END: pause`) and the tests run exactly
@@ -11,6 +12,11 @@ use std::process::Command;
 /// Where the script lives.
 pub fn path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("commands/demo.sh")
+}
+
+/// Where the pod's three `docker run` lines live (parts pause, nginx, blog).
+pub fn pod_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("commands/pod.sh")
 }
 
 /// The part holding the variables the tests override.
@@ -31,10 +37,15 @@ pub struct Run {
 }
 
 impl Script {
+    /// Both files, as one script: their anchors are distinct.
     pub fn load() -> Result<Script, String> {
-        let path = path();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut text = String::new();
+        for path in [path(), pod_path()] {
+            let part = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            text.push_str(&part);
+            text.push('\n');
+        }
         Ok(Script { text })
     }
 
@@ -63,7 +74,11 @@ impl Script {
             }
         }
         if !found {
-            return Err(format!("{} has no `# ANCHOR: {name}`", path().display()));
+            return Err(format!(
+                "neither {} nor {} has `# ANCHOR: {name}`",
+                path().display(),
+                pod_path().display()
+            ));
         }
         Ok(lines.join("\n") + "\n")
     }
@@ -143,7 +158,7 @@ echo more
             script
                 .part("missing")
                 .unwrap_err()
-                .contains("no `# ANCHOR: missing`")
+                .contains("has `# ANCHOR: missing`")
         );
     }
 

@@ -1,16 +1,17 @@
 //! The chapter's commands, run exactly as `commands/demo.sh` has them, with
-//! their console output compared to the transcripts the chapter shows.
+//! their console output compared to the transcripts the chapter shows
+//! (`transcripts/<part>.txt`: the part's commands with their output, listed
+//! in `transcripts/transcripts.toml`; format and redactions: crates/transcripts).
 //!
-//! `UPDATE_TRANSCRIPTS=1 cargo test -p docker-demo --test commands` rewrites
+//! `PAUSE_BOOK_BLESS=1 cargo test -p docker-demo --test commands` rewrites
 //! the transcripts from a real run (with the script's own names and port).
 
 mod support;
 
-use std::path::PathBuf;
+use std::process::Command;
 use std::time::Duration;
 
 use docker_demo::docker::{docker, inspect};
-use docker_demo::normalize::normalize;
 use docker_demo::script::{Run, Script};
 
 /// The script's variables as this run sets them.
@@ -74,29 +75,36 @@ fn as_in_the_book(script: &Script, values: &Values, text: &str) -> String {
     text
 }
 
-fn transcript_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("transcripts")
-        .join(format!("{name}.txt"))
-}
-
-/// Compares the output with transcripts/<name>.txt after normalising both
-/// (PIDs other than 1, inodes, dates), or rewrites it on request.
-fn check_transcript(script: &Script, values: &Values, name: &str, output: &str) {
-    let shown = as_in_the_book(script, values, output);
-    let path = transcript_path(name);
-    if std::env::var("UPDATE_TRANSCRIPTS").is_ok_and(|v| v == "1") {
-        std::fs::write(&path, shown.replace('\r', "")).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_TRANSCRIPTS=1", path.display()));
+/// Replays transcript `name`, whose commands must be exactly part `name`
+/// of the script: each runs with `sh -eu` after the (overridden) variables,
+/// and must print what the transcript shows, with the script's own values.
+/// Returns what the part printed, as printed.
+fn replay(script: &Script, values: &Values, name: &str) -> String {
+    let lab = transcripts::Lab::open(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let transcript = lab.transcript(name).unwrap_or_else(|e| panic!("{e}"));
+    let part = script.part(name).unwrap();
     assert_eq!(
-        normalize(&shown),
-        normalize(&expected),
-        "output differs from {}",
-        path.display()
+        transcript.commands().join("\n") + "\n",
+        part,
+        "{} must show exactly the commands of demo.sh's part {name}",
+        transcript.path.display()
     );
+    let vars = script.vars_with(&values.overrides).unwrap();
+    let mut printed = String::new();
+    let replayed = transcript.replay(|command| {
+        let out = Command::new("sh")
+            .args(["-eu", "-c", &format!("exec 2>&1\n{vars}{command}")])
+            .output()
+            .map_err(|e| format!("cannot run sh: {e}"))?;
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        if !out.status.success() {
+            return Err(format!("part {name} of demo.sh failed:\n{stdout}"));
+        }
+        printed += &stdout;
+        Ok(as_in_the_book(script, values, &stdout).replace('\r', ""))
+    });
+    replayed.unwrap_or_else(|e| panic!("{e}"));
+    printed
 }
 
 fn wait_for_http(values: &Values, status: u16) {
@@ -124,15 +132,13 @@ fn the_chapters_commands_build_a_working_pod() {
     wait_for_http(&values, 200);
 
     // The request to the published port reached the blog through nginx.
-    let curl = run(&script, &values, "curl");
-    assert!(curl.stdout.contains("Server: nginx/"), "{}", curl.stdout);
-    assert!(curl.stdout.ends_with("\r\n\r\nok\n"), "{}", curl.stdout);
-    check_transcript(&script, &values, "curl", &curl.stdout);
+    let curl = replay(&script, &values, "curl");
+    assert!(curl.contains("Server: nginx/"), "{}", curl);
+    assert!(curl.ends_with("\r\n\r\nok\n"), "{}", curl);
 
     // To Docker, pause is one more container; only it publishes the port.
-    let listed = run(&script, &values, "docker-ps");
+    let listed = replay(&script, &values, "docker-ps");
     let names: Vec<&str> = listed
-        .stdout
         .lines()
         .filter_map(|l| l.split('\t').next())
         .collect();
@@ -145,68 +151,53 @@ fn the_chapters_commands_build_a_working_pod() {
             format!("{pod}-pause")
         ]
     );
-    check_transcript(&script, &values, "docker-ps", &listed.stdout);
 
     // On the host, pause is an ordinary process: /pause, run as 65535.
-    let host_ps = run(&script, &values, "host-ps");
-    let row = host_ps.stdout.lines().nth(1).unwrap_or_default();
+    let host_ps = replay(&script, &values, "host-ps");
+    let row = host_ps.lines().nth(1).unwrap_or_default();
     assert_eq!(
         row.split_whitespace().skip(1).collect::<Vec<_>>(),
         ["65535", "/pause"]
     );
-    check_transcript(&script, &values, "host-ps", &host_ps.stdout);
 
     // One PID namespace: /pause is PID 1, nginx and the blog are beside it.
-    let ps = run(&script, &values, "ps");
-    let first = ps.stdout.lines().nth(1).unwrap_or_default();
+    let ps = replay(&script, &values, "ps");
+    let first = ps.lines().nth(1).unwrap_or_default();
     assert_eq!(
         first.split_whitespace().collect::<Vec<_>>(),
         ["1", "65535", "/pause"]
     );
-    check_transcript(&script, &values, "ps", &ps.stdout);
 
     // Equal net, ipc and pid inodes; the mount namespaces differ.
-    let ns = run(&script, &values, "ns");
-    let rows: Vec<Vec<&str>> = ns
-        .stdout
-        .lines()
-        .map(|l| l.split_whitespace().collect())
-        .collect();
-    assert_eq!(rows.len(), 3, "{}", ns.stdout);
+    let ns = replay(&script, &values, "ns");
+    let rows: Vec<Vec<&str>> = ns.lines().map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(rows.len(), 3, "{}", ns);
     for column in 1..=3 {
-        assert!(
-            rows.iter().all(|r| r[column] == rows[0][column]),
-            "{}",
-            ns.stdout
-        );
+        assert!(rows.iter().all(|r| r[column] == rows[0][column]), "{}", ns);
     }
     assert!(rows[1][4] != rows[0][4] && rows[2][4] != rows[1][4]);
-    check_transcript(&script, &values, "ns", &ns.stdout);
 
     // A SysV segment made in the blog is seen by a container that joins
     // pause's IPC namespace, not by one with an IPC namespace of its own.
-    let ipc = run(&script, &values, "ipc");
+    let ipc = replay(&script, &values, "ipc");
     assert_eq!(
-        ipc.stdout,
+        ipc,
         "created 0x70617573 (4096 bytes)\n0x70617573 4096 bytes\nno SysV shared memory segments\n"
     );
-    check_transcript(&script, &values, "ipc", &ipc.stdout);
 
     // Kubernetes' default: no shared PID namespace, the app is its own PID 1.
     run(&script, &values, "solo");
-    let solo = run(&script, &values, "solo-ps");
-    let first = solo.stdout.lines().nth(1).unwrap_or_default();
+    let solo = replay(&script, &values, "solo-ps");
+    let first = solo.lines().nth(1).unwrap_or_default();
     assert_eq!(
         first.split_whitespace().collect::<Vec<_>>(),
         ["1", "nobody", "/usr/local/bin/tiny-blog", "--port", "2369"]
     );
-    assert!(!solo.stdout.contains("/pause") && !solo.stdout.contains("nginx"));
-    check_transcript(&script, &values, "solo-ps", &solo.stdout);
+    assert!(!solo.contains("/pause") && !solo.contains("nginx"));
 
     // The blog removed: nginx answers 502; started again: 200.
-    let replace = run(&script, &values, "replace");
-    assert!(replace.stdout.ends_with("502\n"), "{}", replace.stdout);
-    check_transcript(&script, &values, "replace", &replace.stdout);
+    let replace = replay(&script, &values, "replace");
+    assert!(replace.ends_with("502\n"), "{}", replace);
     run(&script, &values, "blog");
     wait_for_http(&values, 200);
 
@@ -218,8 +209,7 @@ fn the_chapters_commands_build_a_working_pod() {
             .then_some(())
     })
     .unwrap();
-    let after = run(&script, &values, "after-stop");
-    check_transcript(&script, &values, "after-stop", &after.stdout);
+    let after = replay(&script, &values, "after-stop");
     assert_eq!(container_state(&values, "solo"), "running");
 
     // Pause first, then the others: the service comes back.

@@ -18,29 +18,35 @@ fn each_image_is_one_layer_from_scratch_and_small() {
         return;
     }
     let images = support::images();
-    // (image, entrypoint, user, at most this many bytes)
+    // (image, entrypoint, user, bytes within this range). The hands-on
+    // chapter states these: pause "under 1 MB" (its size follows the Rust
+    // pause, which other work shrinks), nginx "about 9.8 MB" and the blog
+    // "about 4.5 MB", each within 10%.
     let expected = [
-        (&images.pause, "[/pause]", "65535:65535", 2_000_000),
+        (&images.pause, "[/pause]", "65535:65535", 1..=1_000_000),
         (
             &images.nginx,
             "[/usr/sbin/nginx -g daemon off;]",
             "",
-            15_000_000,
+            8_820_000..=10_780_000,
         ),
         (
             &images.blog,
             "[/usr/local/bin/tiny-blog]",
             "65534:65534",
-            8_000_000,
+            4_050_000..=4_950_000,
         ),
     ];
-    for (image, entrypoint, user, max_bytes) in expected {
+    for (image, entrypoint, user, bounds) in expected {
         // FROM scratch + one COPY: one layer, no parent image.
         assert_eq!(image_field(image, "{{len .RootFS.Layers}}"), "1", "{image}");
         assert_eq!(image_field(image, "{{.Config.Entrypoint}}"), entrypoint);
         assert_eq!(image_field(image, "{{.Config.User}}"), user, "{image}");
         let bytes: u64 = image_field(image, "{{.Size}}").parse().unwrap();
-        assert!(bytes <= max_bytes, "{image} is {bytes} bytes");
+        assert!(
+            bounds.contains(&bytes),
+            "{image} is {bytes} bytes, outside {bounds:?} (the chapter states the size)"
+        );
         eprintln!("{image}: {bytes} bytes");
     }
 }

@@ -21,10 +21,11 @@ const WARNING: &str = "Warning: pause should be the first process\n";
 
 // ANCHOR: run
 /// The program, from the kernel's initial stack: `argc`, then `argv`.
+/// `extern "C"`: `_start` calls it from assembly.
 ///
 /// # Safety
 /// `stack` must be the stack pointer the kernel handed `_start`.
-pub unsafe fn run(stack: *const usize) -> ! {
+pub unsafe extern "C" fn run(stack: *const usize) -> ! {
     // SAFETY: at process start the stack holds argc, then argc pointers.
     let (argc, argv) = unsafe { (*stack, stack.add(1).cast::<*const u8>()) };
     // SAFETY: argv[0..argc] are the kernel's NUL-terminated strings.

@@ -5,20 +5,23 @@
 #![cfg_attr(all(panic = "abort", tiny_link), no_std, no_main)]
 
 #[cfg(all(panic = "abort", tiny_link))]
+mod elf_header;
+
+#[cfg(all(panic = "abort", tiny_link))]
 mod entry {
     // ANCHOR: start
-    // The kernel starts us at `_start` with the stack pointer at argc.
-    // Clear the frame pointer, pass that pointer on, keep the stack
-    // aligned to 16 bytes as the calling convention wants.
+    // The kernel starts us at `_start` with the stack pointer at argc,
+    // aligned to 16 bytes as the calling convention wants. Clear the frame
+    // pointer (and, on aarch64, the link register: no caller above us) and
+    // call `run` with that pointer.
     #[cfg(target_arch = "x86_64")]
     core::arch::global_asm!(
         ".globl _start",
         "_start:",
         "xor ebp, ebp",
         "mov rdi, rsp",
-        "and rsp, -16",
-        "call {main}",
-        main = sym pause_tiny_main,
+        "call {run}",
+        run = sym pause_tiny::run,
     );
     #[cfg(target_arch = "aarch64")]
     core::arch::global_asm!(
@@ -27,15 +30,9 @@ mod entry {
         "mov x29, #0",
         "mov x30, #0",
         "mov x0, sp",
-        "bl {main}",
-        main = sym pause_tiny_main,
+        "bl {run}",
+        run = sym pause_tiny::run,
     );
-
-    /// Called only by `_start` above, with the kernel's stack pointer.
-    unsafe extern "C" fn pause_tiny_main(stack: *const usize) -> ! {
-        // SAFETY: `stack` is the initial stack pointer, as `run` requires.
-        unsafe { pause_tiny::run(stack) }
-    }
     // ANCHOR_END: start
 
     /// Nothing in pause-tiny can panic on its inputs; if it ever did, exit

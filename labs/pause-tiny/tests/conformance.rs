@@ -14,7 +14,7 @@ fn core_behaviour_as_pid_1() {
     let bin = tiny_binary(None).unwrap();
     let launcher = Launcher::native(&bin);
     check_version(&launcher);
-    if nsproc::require("PID namespaces", nsproc::isolation()).is_some() {
+    if testkit::require("PID namespaces", testkit::isolation()).is_some() {
         check_reaping_and_sigterm(&launcher, 200);
     }
 }
@@ -50,7 +50,7 @@ fn not_pid_1_warns_and_keeps_running_until_sigint() {
 /// with `PAUSE_BIN` set to pause-tiny, in a target directory of its own.
 #[test]
 fn passes_the_pause_conformance_suite() {
-    let root = nsproc::bins::workspace_root();
+    let root = testkit::workspace_root();
     let suite = root.join("labs/pause/tests");
     let has_suite = std::fs::read_dir(&suite)
         .map(|d| {
@@ -63,7 +63,7 @@ fn passes_the_pause_conformance_suite() {
     } else {
         Err(format!("{} has no test files yet", suite.display()))
     };
-    if nsproc::require("the pause conformance suite", found).is_none() {
+    if testkit::require("the pause conformance suite", found).is_none() {
         return;
     }
     let bin = tiny_binary(None).unwrap();

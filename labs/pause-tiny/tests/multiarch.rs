@@ -2,9 +2,10 @@
 //! run under qemu-user (Debian's qemu-user-static), through the core of the
 //! conformance suite: -v, reaping orphans as PID 1, SIGTERM to exit 0.
 //!
-//! This is the one test allowed to skip even in strict mode (issue 7): the
-//! aarch64 Rust target cannot always be installed offline. It then says
-//! exactly what it did not verify, and why.
+//! Under plain `cargo test` it may skip when the aarch64 Rust target or
+//! qemu cannot be had, saying exactly what it did not verify and why. Under
+//! PAUSE_BOOK_STRICT=1 (`cargo xtask test`, CI) it fails instead: the
+//! chapter's multi-arch claim rests on it.
 
 mod common;
 
@@ -16,6 +17,13 @@ const TRIPLE: &str = "aarch64-unknown-linux-gnu";
 const QEMU: &str = "qemu-aarch64-static";
 
 fn unverified(reason: &str) {
+    if testkit::strict() {
+        panic!(
+            "pause-tiny for {TRIPLE} under {QEMU} is required here ({}=1) but cannot be \
+             verified: {reason}",
+            testkit::STRICT_ENV
+        );
+    }
     eprintln!(
         "SKIPPED (aarch64): NOT verified: pause-tiny for {TRIPLE} under {QEMU} \
          (-v, reaping as PID 1, SIGTERM exit). Reason: {reason}"
@@ -51,14 +59,14 @@ fn aarch64_build_passes_core_checks_under_qemu() {
         "e_machine is EM_AARCH64"
     );
     eprintln!("{}: {} bytes", bin.display(), elf.len());
-    assert!(elf.len() <= 4096);
+    assert!(elf.len() <= 1024, "{} bytes > 1024", elf.len());
 
     let log = tempfile_path("qemu-strace");
     let _cleanup = RemoveOnDrop(log.clone());
     let qemu = which(QEMU).unwrap();
     let launcher = Launcher::qemu(&qemu, &bin, &log);
     check_version(&launcher);
-    if nsproc::require("PID namespaces", nsproc::isolation()).is_some() {
+    if testkit::require("PID namespaces", testkit::isolation()).is_some() {
         check_reaping_and_sigterm(&launcher, 50);
         eprintln!(
             "verified on aarch64 under {QEMU}: -v, reaping 50 orphans as PID 1, SIGTERM exit 0"

@@ -5,48 +5,34 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::{TIMEOUT, tiny_binary};
 use nix::sys::signal::Signal;
 use nsproc::procfs::kb_field;
 use nsproc::{NsCommand, NsKind};
 
-/// Compiles the C pause with `cc -Os -static -s`; Err if `cc` cannot.
+/// Compiles the C pause like upstream (`testkit::c_pause::CFLAGS`:
+/// `-Os -Wall -Werror -static -s`); Err if `cc` cannot.
 fn c_pause(cc: &str) -> Result<PathBuf, String> {
-    let root = nsproc::bins::workspace_root();
-    // One file per call: tests run in parallel, and executing a file that
-    // another test's linker is still writing fails with ETXTBSY.
+    // One file per call: each test gets a binary of its own.
     static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("pause-{cc}-{}-{call}", std::process::id()));
-    let result = Command::new(cc)
-        .args(["-Os", "-Wall", "-Werror", "-static", "-s", "-o"])
-        .arg(&out)
-        .arg(root.join("labs/pause/c/pause.c"))
-        .output()
-        .map_err(|e| format!("cannot run {cc}: {e}"))?;
-    if !result.status.success() {
-        return Err(format!(
-            "{cc} failed: {}",
-            String::from_utf8_lossy(&result.stderr)
-        ));
-    }
-    Ok(out)
+    testkit::c_pause::compile(cc, &testkit::c_pause::source(), &out).map_err(String::from)
 }
 
 /// Upstream's way (glibc, -Os -static, stripped) gives about 700 KB, the
-/// seed's "300-700KB" image; musl gives about 30 KB; pause-tiny under 4 KiB.
+/// seed's "300-700KB" image; musl gives about 30 KB; pause-tiny under 1 KiB.
 #[test]
 fn glibc_static_pause_is_about_700_kb_and_musl_about_30_kb() {
-    let Some(glibc) = nsproc::require("gcc with static glibc (libc6-dev)", c_pause("gcc")) else {
+    let Some(glibc) = testkit::require("gcc with static glibc (libc6-dev)", c_pause("gcc")) else {
         return;
     };
     let glibc_bytes = std::fs::metadata(&glibc).unwrap().len();
     eprintln!("C pause, glibc static: {glibc_bytes} bytes");
     assert!((500_000..=900_000).contains(&glibc_bytes), "{glibc_bytes}");
-    if let Some(musl) = nsproc::require("musl-gcc (Debian musl-tools)", c_pause("musl-gcc")) {
+    if let Some(musl) = testkit::require("musl-gcc (Debian musl-tools)", c_pause("musl-gcc")) {
         let musl_bytes = std::fs::metadata(&musl).unwrap().len();
         eprintln!("C pause, musl static: {musl_bytes} bytes");
         assert!(musl_bytes < 64 * 1024, "{musl_bytes}");
@@ -63,10 +49,10 @@ fn glibc_static_pause_is_about_700_kb_and_musl_about_30_kb() {
 /// more than ten times smaller.
 #[test]
 fn glibc_static_text_shows_in_vm_rss_not_in_rss_anon() {
-    let Some(glibc) = nsproc::require("gcc with static glibc (libc6-dev)", c_pause("gcc")) else {
+    let Some(glibc) = testkit::require("gcc with static glibc (libc6-dev)", c_pause("gcc")) else {
         return;
     };
-    if nsproc::require("PID namespaces", nsproc::isolation()).is_none() {
+    if testkit::require("PID namespaces", testkit::isolation()).is_none() {
         return;
     }
     let mut pause = NsCommand::new(&glibc)
@@ -98,7 +84,7 @@ fn glibc_static_text_shows_in_vm_rss_not_in_rss_anon() {
 /// frozen state `docker pause` puts a container in.
 #[test]
 fn idle_pause_tiny_sleeps_in_pause_syscall() {
-    if nsproc::require("PID namespaces", nsproc::isolation()).is_none() {
+    if testkit::require("PID namespaces", testkit::isolation()).is_none() {
         return;
     }
     let bin = tiny_binary(None).unwrap();

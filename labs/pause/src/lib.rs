@@ -1,20 +1,16 @@
 //! Kubernetes' pause (build/pause/linux/pause.c), rewritten in Rust behaviour
-//! for behaviour. The heart, the signal handlers and the reaping loop, lives
-//! in [`handlers`]; `main.rs` is the program around it.
+//! for behaviour. The heart is in three modules: [`reaper`] (the SIGCHLD
+//! reaping loop), [`shutdown`] (SIGINT, SIGTERM and `-v`) and [`handlers`]
+//! (installing them); `main.rs` is the program around it.
 
 pub mod handlers;
+pub mod reaper;
+pub mod shutdown;
+
+pub use shutdown::wants_version;
 
 /// What `-v` prints after `pause.rs `.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-// ANCHOR: wants_version
-/// Like pause.c, look at every argument, case-insensitively, for `-v`;
-/// every other argument is ignored.
-pub fn wants_version<I: IntoIterator<Item = S>, S: AsRef<[u8]>>(args: I) -> bool {
-    args.into_iter()
-        .any(|arg| arg.as_ref().eq_ignore_ascii_case(b"-v"))
-}
-// ANCHOR_END: wants_version
 
 #[cfg(test)]
 mod tests {

@@ -9,8 +9,11 @@
 
 use std::ffi::{CStr, c_char, c_int};
 
-use nix::unistd::{Pid, getpid};
-use pause::{VERSION, handlers, wants_version};
+use nix::unistd::{Pid, getpid, write};
+use pause::{handlers, wants_version};
+
+/// What `-v` prints: `pause.rs ` and [`pause::VERSION`].
+const VERSION_LINE: &str = concat!("pause.rs ", env!("CARGO_PKG_VERSION"), "\n");
 
 // ANCHOR: main
 #[unsafe(no_mangle)]
@@ -18,12 +21,17 @@ extern "C" fn main(argc: c_int, argv: *const *const c_char) -> c_int {
     // SAFETY: the C runtime hands us argc valid, NUL-terminated strings.
     let args = (1..argc as usize).map(|i| unsafe { CStr::from_ptr(*argv.add(i)) });
     if wants_version(args.map(CStr::to_bytes)) {
-        println!("pause.rs {VERSION}");
+        // One write(2), as C's printf to stdout makes before exiting, rather
+        // than println!, which sets up stdout's lock and 1 KiB buffer.
+        let _ = write(std::io::stdout(), VERSION_LINE.as_bytes());
         return 0;
     }
     if getpid() != Pid::from_raw(1) {
         // Not an error: pause sees use outside of infra containers.
-        eprintln!("Warning: pause should be the first process");
+        let _ = write(
+            std::io::stderr(),
+            b"Warning: pause should be the first process\n",
+        );
     }
     if let Err(code) = handlers::install() {
         return code;

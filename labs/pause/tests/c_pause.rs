@@ -5,20 +5,19 @@
 mod suite;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
 use nix::unistd::{AccessFlags, access, getuid};
 
-/// Compiles c/pause.c once (`-Os -Wall -Werror -static`, like upstream);
+/// Compiles c/pause.c once (like upstream: `testkit::c_pause::CFLAGS`);
 /// `None` (after printing why) when gcc cannot build it here.
 fn c_pause() -> Option<&'static Path> {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let built = BUILT.get_or_init(|| compile("pause-c", None));
     let built = built.as_deref().map_err(String::clone);
-    nsproc::require("gcc, to build c/pause.c", built)
+    testkit::require("gcc, to build c/pause.c", built)
 }
 
 /// Compiles c/pause.c, with one text replacement (`from` -> `to`) if given.
@@ -41,20 +40,9 @@ fn compile(name: &str, change: Option<(&str, &str)>) -> Result<PathBuf, String> 
     let output = dir.join(format!("{name}-uid{}", getuid()));
     let c_file = output.with_extension("c");
     std::fs::write(&c_file, source).map_err(|e| e.to_string())?;
-    let result = Command::new("gcc")
-        .args(["-Os", "-Wall", "-Werror", "-static", "-o"])
-        .arg(&output)
-        .arg(&c_file)
-        .output()
-        .map_err(|e| format!("cannot run gcc ({e}): install gcc and libc6-dev"))?;
+    let built = testkit::c_pause::compile("gcc", &c_file, &output);
     let _ = std::fs::remove_file(&c_file);
-    if !result.status.success() {
-        return Err(format!(
-            "gcc -static failed (libc6-dev installed?): {}",
-            String::from_utf8_lossy(&result.stderr)
-        ));
-    }
-    Ok(output)
+    built.map_err(String::from)
 }
 
 const SOURCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/c/pause.c");
@@ -79,6 +67,7 @@ fn c_pause_as_pid1() {
     suite::check_pid1_sigterm_from_parent(bin);
     suite::check_pid1_ignores_unhandled_signals(bin);
     suite::check_pid1_reaps_orphans(bin, 1000);
+    suite::check_pid1_sleeps_again_with_children_left(bin);
     suite::check_pid1_exit_kills_namespace(bin);
 }
 
@@ -145,5 +134,5 @@ fn broken_pauses_fail_the_matching_checks() {
 }
 
 fn can_make_pid_namespaces() -> bool {
-    nsproc::require("a new PID namespace", nsproc::isolation()).is_some()
+    testkit::require("a new PID namespace", testkit::isolation()).is_some()
 }

@@ -101,6 +101,11 @@ mod pid1 {
     }
 
     #[test]
+    fn sleeps_again_while_a_child_lives() {
+        suite::check_pid1_sleeps_again_with_children_left(&pause_bin());
+    }
+
+    #[test]
     fn ignores_sighup_and_sigusr1_from_inside() {
         suite::check_pid1_ignores_unhandled_signals(&pause_bin());
     }

@@ -80,7 +80,7 @@ fn build_image(tag: &str) {
 
 #[test]
 fn from_scratch_only_pause_runs_as_pid_1_and_uid_65535() {
-    if nsproc::require("Docker", docker_answers()).is_none() {
+    if testkit::require("Docker", docker_answers()).is_none() {
         return;
     }
     let me = std::process::id();

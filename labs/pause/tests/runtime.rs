@@ -42,7 +42,7 @@ fn an_ordinary_rust_main_catches_segv_and_bus_and_ignores_pipe_but_pause_does_no
         .output()
         .map_err(|e| format!("cannot run rustc: {e}"));
     let _ = std::fs::remove_file(&source);
-    let Some(built) = nsproc::require("rustc", built) else {
+    let Some(built) = testkit::require("rustc", built) else {
         return;
     };
     assert!(

@@ -1,5 +1,6 @@
 //! One error type for the lab: a single line that says what went wrong and
-//! what to do about it, printed by `main` as `setns-demo: <line>`.
+//! what to do about it, printed by `main` as `setns-demo: <line>`. Lower-level
+//! errors get their context with [`nsproc::Context`], one style for all labs.
 
 use std::fmt;
 
@@ -38,16 +39,5 @@ impl std::error::Error for Error {}
 impl From<nsproc::Error> for Error {
     fn from(err: nsproc::Error) -> Self {
         Error::new(err.to_string())
-    }
-}
-
-/// Adds what we were doing to a lower-level error.
-pub trait Context<T> {
-    fn context(self, action: impl FnOnce() -> String) -> Result<T>;
-}
-
-impl<T, E: fmt::Display> Context<T> for std::result::Result<T, E> {
-    fn context(self, action: impl FnOnce() -> String) -> Result<T> {
-        self.map_err(|e| Error::new(format!("could not {}: {e}", action())))
     }
 }

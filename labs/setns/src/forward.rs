@@ -4,7 +4,6 @@
 //! in the namespace it was created in, so the daemon binds its listeners on
 //! the host first, then joins the pod's network namespace for good.
 
-use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -48,11 +47,7 @@ pub fn spawn(
 ) -> Result<ProcessId> {
     let exe = std::env::current_exe()
         .map_err(|e| Error::new(format!("could not find our own executable: {e}")))?;
-    let log_file = File::options()
-        .create(true)
-        .append(true)
-        .open(log)
-        .map_err(|e| Error::new(format!("could not open {}: {e}", log.display())))?;
+    let log_file = crate::files::open_append(log)?;
     let mut command = Command::new(exe);
     command
         .arg("forward")

@@ -129,9 +129,19 @@ fn dispatch(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Rm { name } => {
-            pod::remove(&name)?;
-            println!("pod {name} removed");
-            Ok(0)
+            let removal = pod::remove(&name)?;
+            for line in &removal.found {
+                println!("{line}");
+            }
+            if removal.left.is_empty() {
+                println!("pod {name} removed");
+                return Ok(0);
+            }
+            for line in &removal.left {
+                eprintln!("setns-demo: {line}");
+            }
+            println!("pod {name} removed, except what is listed above");
+            Ok(1)
         }
         Command::Forward {
             pause_pid,
@@ -147,12 +157,28 @@ fn dispatch(cli: Cli) -> Result<i32> {
     }
 }
 
-/// The pod's state, if its pause is still running.
+/// The pod's state, if its pause is still running and we may look into it.
 fn running(name: &str) -> Result<state::PodState> {
     let pod = state::load(name)?;
-    if views::status(&pod) != "running" {
+    match views::status(&pod) {
+        "running" => {}
+        "starting" => {
+            return Err(Error::new(format!(
+                "pod {name:?} is not ready (its `run` has not finished, or was killed): wait, \
+                 or remove it with `setns-demo rm {name}`"
+            )));
+        }
+        _ => {
+            return Err(Error::new(format!(
+                "pod {name:?} is not running (its pause exited): remove it with `setns-demo rm {name}`"
+            )));
+        }
+    }
+    let pause = pod.pause.map_or(0, |p| p.pid);
+    if let Err(e) = std::fs::read_link(format!("/proc/{pause}/ns/pid")) {
         return Err(Error::new(format!(
-            "pod {name:?} is not running (its pause exited): remove it with `setns-demo rm {name}`"
+            "we may not look into pod {name:?} (/proc/{pause}/ns of its pause: {e}): run as \
+             the user who made it, or as root"
         )));
     }
     Ok(pod)
@@ -167,6 +193,7 @@ fn exec(name: &str, share: &str, detach: bool, command: &[String]) -> Result<i32
         joins: &joins,
         share_pid: kinds.contains(&NsKind::Pid),
         argv: command,
+        record_in: Some(name),
     };
     if detach {
         let log = state::pod_dir(name)?.join("members.log");

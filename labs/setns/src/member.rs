@@ -1,8 +1,9 @@
 //! Becoming a member of a pod, as `setns-demo exec` does: join pause's
-//! namespaces, then fork, because the program must be *born* in the pod's
-//! PID namespace (or, without PID sharing, as PID 1 of one of its own). The
-//! child also takes a mount namespace of its own, where a fresh /proc shows
-//! its PID namespace: the mount namespace is never shared in a pod.
+//! namespaces, then fork ([`crate::pid_entry`]), because the program must be
+//! *born* in the pod's PID namespace (or, without PID sharing, as PID 1 of
+//! one of its own). The child also takes a mount namespace of its own,
+//! where a fresh /proc shows its PID namespace: the mount namespace is never
+//! shared in a pod.
 
 use std::ffi::CString;
 use std::fs::File;
@@ -19,6 +20,8 @@ use nix::unistd::{ForkResult, Pid, fork, pipe2, setsid};
 
 use crate::error::{Error, Result};
 use crate::join::Joins;
+use crate::pid_entry::fork_inside;
+use crate::process::ProcessId;
 
 /// Where `exec`'s own failures exit, as with `docker exec`.
 pub const EXIT_SETUP_FAILED: i32 = 125;
@@ -32,6 +35,9 @@ pub struct Member<'a> {
     /// PID 1 of a PID namespace of one's own (Kubernetes' default).
     pub share_pid: bool,
     pub argv: &'a [String],
+    /// The pod to record the member in (by PID and start time), so that
+    /// `rm` finds it even after pause is gone.
+    pub record_in: Option<&'a str>,
 }
 
 /// The steps of the child between fork and exec, reported on failure.
@@ -55,11 +61,7 @@ impl Member<'_> {
     /// Starts the program in the background, its output appended to `log`;
     /// returns its host PID once it has called execve.
     pub fn run_detached(&self, log: &Path) -> Result<i32> {
-        let log = File::options()
-            .create(true)
-            .append(true)
-            .open(log)
-            .map_err(|e| Error::new(format!("could not open {}: {e}", log.display())))?;
+        let log = crate::files::open_append(log)?;
         let (report_read, report_write) = pipe()?;
         // SAFETY: we are single-threaded (the CLI starts no threads).
         match unsafe { fork() }.map_err(|e| Error::new(format!("could not fork: {e}")))? {
@@ -106,51 +108,32 @@ impl Member<'_> {
     /// Joins the pod, forks the member, and returns its host PID once the
     /// program has been exec'd. Must be called single-threaded.
     fn start(&self) -> Result<Pid> {
-        self.joins.enter().map_err(|errno| {
-            Error::new(format!(
-                "could not join the pod's namespaces ({:?}): {errno}; run as the user who \
-                 made the pod, or as root",
-                self.joins.kinds()
-            ))
-            .with_code(EXIT_SETUP_FAILED)
-        })?;
-        if !self.share_pid {
-            // Like a container of a default pod: a PID namespace of its own,
-            // whose PID 1 will be our child.
-            unshare(CloneFlags::CLONE_NEWPID).map_err(|e| {
-                Error::new(format!("could not create a PID namespace: {e}"))
-                    .with_code(EXIT_SETUP_FAILED)
-            })?;
-        }
         let argv = c_strings(self.argv)?;
         let (report_read, report_write) = pipe()?;
-        // SAFETY: single-threaded caller; the child only makes system calls.
-        match unsafe { fork() }.map_err(|e| Error::new(format!("could not fork: {e}")))? {
-            ForkResult::Child => {
-                drop(report_read);
-                let (step, errno) = become_member(&argv);
-                let mut report = [0u8; 5];
-                report[0] = step as u8;
-                report[1..].copy_from_slice(&(errno as i32).to_ne_bytes());
-                // SAFETY: writing a local buffer, then leaving at once.
-                unsafe {
-                    libc::write(report_write.as_raw_fd(), report.as_ptr().cast(), 5);
-                    libc::_exit(EXIT_NOT_FOUND)
-                }
+        let report_fd = report_write.as_raw_fd();
+        // Joining and forking are the pid_entry module's job.
+        let child = fork_inside(self.joins, self.share_pid, || {
+            let (step, errno) = become_member(&argv);
+            let mut report = [0u8; 5];
+            report[0] = step as u8;
+            report[1..].copy_from_slice(&(errno as i32).to_ne_bytes());
+            // SAFETY: writing a local buffer to a descriptor we own.
+            unsafe { libc::write(report_fd, report.as_ptr().cast(), 5) };
+            EXIT_NOT_FOUND
+        })?;
+        drop(report_write);
+        // A successful execve closes the pipe (O_CLOEXEC): end of file.
+        let mut report = Vec::new();
+        let _ = File::from(report_read).read_to_end(&mut report);
+        if report.len() < 5 {
+            if let (Some(pod), Some(id)) = (self.record_in, ProcessId::of(child.as_raw())) {
+                let _ = crate::state::record_member(pod, id);
             }
-            ForkResult::Parent { child } => {
-                drop(report_write);
-                // A successful execve closes the pipe (O_CLOEXEC): end of file.
-                let mut report = Vec::new();
-                let _ = File::from(report_read).read_to_end(&mut report);
-                if report.len() < 5 {
-                    return Ok(child);
-                }
-                let _ = waitpid(child, None);
-                let errno = Errno::from_raw(i32::from_ne_bytes(report[1..5].try_into().unwrap()));
-                Err(step_error(report[0], errno, &self.argv[0]))
-            }
+            return Ok(child);
         }
+        let _ = waitpid(child, None);
+        let errno = Errno::from_raw(i32::from_ne_bytes(report[1..5].try_into().unwrap()));
+        Err(step_error(report[0], errno, &self.argv[0]))
     }
     // ANCHOR_END: start
 }

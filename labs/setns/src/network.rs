@@ -1,17 +1,21 @@
 //! The pod's network: `lo` up, and (as root) a veth pair whose host end
 //! stays on the host and whose other end becomes the pod's `eth0`, with
-//! one /30 of the project's range per pod. Done with iproute2's `ip`: the
-//! commands inside the pod run after joining pause's network namespace.
+//! one /30 of the project's range per pod. Made over netlink (see
+//! [`crate::netlink`]); the requests for the pod go through a socket made
+//! in pause's network namespace.
 //!
 //! The range is `--subnet`, else `$SETNS_DEMO_SUBNET`, else 10.213.0.0/24.
 
-use std::io::Write;
+use std::fs::File;
 use std::net::Ipv4Addr;
-use std::os::unix::process::CommandExt;
-use std::process::{Command, Stdio};
+use std::path::Path;
+
+use nix::sys::wait::{WaitStatus, waitpid};
+use nix::unistd::ForkResult;
 
 use crate::error::{Error, Result};
-use crate::join::{self, Joins};
+use crate::join;
+use crate::netlink::Rtnl;
 use crate::state::PodNetwork;
 use nsproc::NsKind;
 
@@ -25,6 +29,12 @@ pub const POD_PREFIX: u8 = 30;
 pub struct Subnet {
     base: u32,
     prefix: u8,
+}
+
+impl std::fmt::Display for Subnet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", Ipv4Addr::from(self.base), self.prefix)
+    }
 }
 
 impl Subnet {
@@ -42,10 +52,39 @@ impl Subnet {
             return Err(bad());
         }
         let mask = u32::MAX << (32 - prefix);
-        Ok(Subnet {
+        let subnet = Subnet {
             base: u32::from(address) & mask,
             prefix,
+        };
+        if let Some(why) = subnet.reserved() {
+            return Err(Error::new(format!(
+                "--subnet {subnet} is {why}: pods need private unicast addresses, e.g. \
+                 {DEFAULT_SUBNET}"
+            )));
+        }
+        Ok(subnet)
+    }
+
+    /// Why no pod may live in this range, if it overlaps a special one.
+    fn reserved(&self) -> Option<&'static str> {
+        const SPECIAL: [(u32, u8, &str); 5] = [
+            (0x0000_0000, 8, "in 0.0.0.0/8 (\"this network\")"),
+            (0x7f00_0000, 8, "loopback (127.0.0.0/8)"),
+            (0xa9fe_0000, 16, "link-local (169.254.0.0/16)"),
+            (0xe000_0000, 4, "multicast (224.0.0.0/4)"),
+            (0xf000_0000, 4, "reserved or broadcast (240.0.0.0/4)"),
+        ];
+        SPECIAL.iter().find_map(|&(base, prefix, why)| {
+            let shorter = prefix.min(self.prefix);
+            let mask = u32::MAX << (32 - shorter);
+            (base & mask == self.base & mask).then_some(why)
         })
+    }
+
+    /// Whether `ip` lies in the range.
+    pub fn contains(&self, ip: Ipv4Addr) -> bool {
+        let mask = u32::MAX << (32 - self.prefix);
+        u32::from(ip) & mask == self.base
     }
 
     /// The range from `$SETNS_DEMO_SUBNET`, or the default.
@@ -77,12 +116,7 @@ impl Subnet {
     pub fn allocate(&self, taken: &[Ipv4Addr]) -> Result<PodNetwork> {
         (0..self.slots())
             .map(|index| self.slot(index))
-            .find(|slot| {
-                !taken.contains(&slot.pod_ip)
-                    && !std::path::Path::new("/sys/class/net")
-                        .join(&slot.host_if)
-                        .exists()
-            })
+            .find(|slot| !taken.contains(&slot.pod_ip) && !interface_exists(&slot.host_if))
             .ok_or_else(|| {
                 Error::new(format!(
                     "no free address left in {}/{}: remove a pod, or choose a bigger range \
@@ -95,98 +129,165 @@ impl Subnet {
 }
 
 // ANCHOR: veth
-/// Creates the veth pair, moves one end into the network namespace of
-/// process `pause` and sets both ends up with their addresses.
+/// Creates the veth pair with its `eth0` end born in the network namespace
+/// of process `pause`, then gives both ends their addresses, sets them up
+/// and routes the pod's traffic to the host end: six netlink requests.
 pub fn create_veth(net: &PodNetwork, pause: i32) -> Result<()> {
-    let PodNetwork {
-        host_if,
-        host_ip,
-        pod_ip,
-        prefix,
-        mac,
-    } = net;
-    let pod_if = format!("sp{}", &host_if[2..]);
-    ip_batch(
-        &format!(
-            "link add {host_if} type veth peer name {pod_if} address {mac} netns {pause}\n\
-             addr add {host_ip}/{prefix} dev {host_if}\n\
-             link set {host_if} up\n"
-        ),
-        None,
-    )?;
-    let inside = ip_batch(
-        &format!(
-            "link set lo up\n\
-             link set {pod_if} name eth0\n\
-             addr add {pod_ip}/{prefix} dev eth0\n\
-             link set eth0 up\n"
-        ),
-        Some(join::open(pause, &[NsKind::Net])?),
-    );
-    if inside.is_err() {
-        delete_veth(host_if);
+    let pod_netns = open_netns(pause)?;
+    let mut host = Rtnl::open()?;
+    host.add_veth(&net.host_if, "eth0", mac_bytes(&net.mac)?, &pod_netns)?;
+    let host_end = host
+        .link_by_name(&net.host_if)?
+        .ok_or_else(|| Error::new(format!("{} vanished as it was made", net.host_if)))?;
+    host.add_address(host_end.index, net.host_ip, net.prefix)?;
+    host.set_up(host_end.index)?;
+
+    let mut pod = Rtnl::open_in(&pod_netns)?;
+    for link in pod.links()? {
+        if link.name == "lo" {
+            pod.set_up(link.index)?;
+        }
     }
-    inside
+    let eth0 = pod
+        .link_by_name("eth0")?
+        .ok_or_else(|| Error::new("the pod's eth0 vanished as it was made"))?;
+    pod.add_address(eth0.index, net.pod_ip, net.prefix)?;
+    pod.set_up(eth0.index)?;
+    pod.add_default_route(eth0.index, net.host_ip)
 }
 // ANCHOR_END: veth
 
-/// Brings up `lo` in the pod: all a rootless pod gets.
-pub fn loopback_up(pause: i32) -> Result<()> {
-    ip_batch("link set lo up\n", Some(join::open(pause, &[NsKind::Net])?))
+fn open_netns(pause: i32) -> Result<File> {
+    let path = format!("/proc/{pause}/ns/net");
+    File::open(&path).map_err(|e| {
+        Error::new(format!(
+            "could not open {path} (the pod's network namespace): {e}"
+        ))
+    })
 }
 
-/// Deletes the host end of a pod's veth pair (which deletes both ends);
-/// quiet if it is already gone.
-pub fn delete_veth(host_if: &str) {
-    if std::path::Path::new("/sys/class/net")
-        .join(host_if)
-        .exists()
-    {
-        let _ = Command::new("ip")
-            .args(["link", "del", host_if])
-            .stderr(Stdio::null())
-            .status();
+fn mac_bytes(mac: &str) -> Result<[u8; 6]> {
+    let bytes: Vec<u8> = mac
+        .split(':')
+        .filter_map(|b| u8::from_str_radix(b, 16).ok())
+        .collect();
+    bytes
+        .try_into()
+        .map_err(|_| Error::new(format!("bad MAC address {mac:?} in the pod's state")))
+}
+
+/// Brings up `lo` in the pod: all a rootless pod gets. A user namespace
+/// can only be joined single-threaded, so a forked child joins and asks.
+pub fn loopback_up(pause: i32) -> Result<()> {
+    let joins = join::open(pause, &[NsKind::Net])?;
+    // SAFETY: the CLI is single-threaded here; the child joins, makes two
+    // netlink requests and leaves with _exit.
+    match unsafe { nix::unistd::fork() } {
+        Ok(ForkResult::Child) => {
+            let up = || -> Result<()> {
+                joins.enter().map_err(|e| Error::new(e.to_string()))?;
+                let mut rtnl = Rtnl::open()?;
+                let lo = rtnl
+                    .link_by_name("lo")?
+                    .ok_or_else(|| Error::new("no lo"))?;
+                rtnl.set_up(lo.index)
+            };
+            // SAFETY: leave at once, without running the parent's destructors.
+            unsafe { libc::_exit(if up().is_ok() { 0 } else { 1 }) }
+        }
+        Ok(ForkResult::Parent { child }) => match waitpid(child, None) {
+            Ok(WaitStatus::Exited(_, 0)) => Ok(()),
+            _ => Err(Error::new("could not bring up lo in the pod")),
+        },
+        Err(e) => Err(Error::new(format!("could not fork: {e}"))),
     }
 }
 
-/// Runs `ip -batch -` with `commands`, inside the pod if `joins` is given.
-fn ip_batch(commands: &str, joins: Option<Joins>) -> Result<()> {
-    let mut ip = Command::new("ip");
-    ip.args(["-batch", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let inside_pod = joins.is_some();
-    if let Some(joins) = joins {
-        // SAFETY: enter() only calls setns(2), which is async-signal-safe.
-        unsafe {
-            ip.pre_exec(move || joins.enter().map_err(std::io::Error::from));
+/// Whether `name` has the pattern of a pod's host end: `sd` + 8 hex digits.
+pub fn is_pod_interface_name(name: &str) -> bool {
+    name.len() == 10
+        && name.starts_with("sd")
+        && name[2..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+}
+
+/// The index of host interface `host_if` if it is provably this pod's:
+/// named like a pod's host end, a veth, and its peer is a veth in the
+/// network namespace of `pause` that points back at it.
+pub fn pod_veth(host_if: &str, pause: i32) -> Result<u32> {
+    let not_ours = |why: &str| {
+        Err(Error::new(format!(
+            "interface {host_if:?} left alone: {why}"
+        )))
+    };
+    if !is_pod_interface_name(host_if) {
+        return not_ours("its name is not a pod's (sd + 8 hex digits)");
+    }
+    let Some(host_end) = Rtnl::open()?.link_by_name(host_if)? else {
+        return not_ours("there is no such interface");
+    };
+    let (Some("veth"), Some(peer)) = (host_end.kind.as_deref(), host_end.peer_index) else {
+        return not_ours("it is not a veth");
+    };
+    let pod_end = Rtnl::open_in(&open_netns(pause)?)?.link_by_index(peer)?;
+    match pod_end {
+        Some(end)
+            if end.kind.as_deref() == Some("veth") && end.peer_index == Some(host_end.index) =>
+        {
+            Ok(host_end.index)
+        }
+        _ => not_ours("its peer is not in the pod's network namespace"),
+    }
+}
+
+/// Deletes host interface `index` (the veth's peer goes with it).
+pub fn delete_link(index: u32) -> Result<()> {
+    Rtnl::open()?.delete_link(index)
+}
+
+/// The host's pod interfaces whose peer is in the network namespace of
+/// `pause`: how `rm` finds a veth whose state was lost.
+pub fn pod_veths_of(pause: i32) -> Vec<(String, u32)> {
+    let Ok(links) = Rtnl::open().and_then(|mut r| r.links()) else {
+        return Vec::new();
+    };
+    links
+        .into_iter()
+        .filter(|l| is_pod_interface_name(&l.name))
+        .filter_map(|l| Some((l.name.clone(), pod_veth(&l.name, pause).ok()?)))
+        .collect()
+}
+
+/// Whether host interface `name` exists.
+pub fn interface_exists(name: &str) -> bool {
+    !name.contains('/') && Path::new("/sys/class/net").join(name).exists()
+}
+
+/// Refuses a range that overlaps an address already on the host (other
+/// than pods' own host ends): a second copy would shadow its route.
+pub fn check_host_overlap(subnet: &Subnet) -> Result<()> {
+    let Ok(addresses) = nix::ifaddrs::getifaddrs() else {
+        return Ok(());
+    };
+    for entry in addresses {
+        let Some(ip) = entry
+            .address
+            .as_ref()
+            .and_then(|a| a.as_sockaddr_in())
+            .map(|a| a.ip())
+        else {
+            continue;
+        };
+        if !is_pod_interface_name(&entry.interface_name) && subnet.contains(ip) {
+            return Err(Error::new(format!(
+                "--subnet {subnet} overlaps {ip} on the host's {}: pick a range no host \
+                 interface uses, e.g. {DEFAULT_SUBNET}",
+                entry.interface_name
+            )));
         }
     }
-    let mut child = ip
-        .spawn()
-        .map_err(|e| Error::new(format!("could not run `ip`: {e}; install iproute2")))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(commands.as_bytes());
-    }
-    let output = child
-        .wait_with_output()
-        .map_err(|e| Error::new(format!("could not wait for `ip`: {e}")))?;
-    if output.status.success() {
-        return Ok(());
-    }
-    let where_ = if inside_pod {
-        "in the pod"
-    } else {
-        "on the host"
-    };
-    Err(Error::new(format!(
-        "`ip` failed {where_} ({}): {}",
-        commands.lines().next().unwrap_or(""),
-        String::from_utf8_lossy(&output.stderr)
-            .trim()
-            .replace('\n', "; ")
-    )))
+    Ok(())
 }
 
 #[cfg(test)]
@@ -209,6 +310,38 @@ mod tests {
         for text in ["10.213.0.0", "10.213.0.0/31", "banana/24", "10.213.0.0/x"] {
             let err = Subnet::parse(text).unwrap_err().to_string();
             assert!(err.contains("e.g. 10.213.0.0/24"), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn special_ranges_are_refused_with_one_line_each() {
+        for (text, why) in [
+            ("127.0.0.0/24", "loopback"),
+            ("0.0.0.0/24", "this network"),
+            ("224.0.0.0/24", "multicast"),
+            ("169.254.0.0/16", "link-local"),
+            ("255.255.255.252/30", "broadcast"),
+        ] {
+            let err = Subnet::parse(text).unwrap_err().to_string();
+            assert!(err.contains(why) && !err.contains('\n'), "{text}: {err}");
+        }
+        for text in ["10.213.0.0/24", "192.168.77.0/24", "172.16.0.0/12"] {
+            Subnet::parse(text).unwrap();
+        }
+    }
+
+    #[test]
+    fn pod_interface_names_have_one_pattern() {
+        assert!(is_pod_interface_name("sd0ad50004"));
+        for name in [
+            "eth0",
+            "lo",
+            "sd0ad5000",
+            "sd0AD50004",
+            "xd0ad50004",
+            "sd0ad50004x",
+        ] {
+            assert!(!is_pod_interface_name(name), "{name}");
         }
     }
 

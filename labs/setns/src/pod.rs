@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use nix::sys::signal::Signal;
 
+use crate::discover::{self, Found};
 use crate::error::{Error, Result};
 use crate::process::ProcessId;
 use crate::state::{self, PodNamespaces, PodState, Publish};
-use crate::{forward, join, network, views};
+use crate::{forward, join, network};
 use nsproc::{NsCommand, NsKind, Stdio, ns_inode};
 
 /// What `setns-demo run` was asked for.
@@ -72,22 +73,41 @@ pub fn run(request: RunRequest) -> Result<PodState> {
         .clone()
         .unwrap_or_else(|| request.name.replace('_', "-"));
     validate_hostname(&hostname)?;
+    let rootless = !nix::unistd::geteuid().is_root();
+    if !rootless {
+        network::check_host_overlap(&request.subnet)?;
+    }
     let listeners = forward::bind_all(&request.publish)?;
     let _lock = state::lock()?;
     let dir = state::create(&request.name)?;
     let mut pod = PodState {
         name: request.name.clone(),
         hostname,
-        rootless: !nix::unistd::geteuid().is_root(),
+        rootless,
         publish: request.publish.clone(),
         ..PodState::default()
     };
-    match build(&mut pod, &request, listeners, &dir) {
+    progress("created");
+    // Written before anything is started, and again after every step: a
+    // `run` killed at any point leaves a pod that `rm` can find and remove.
+    let built = state::save(&pod).and_then(|()| build(&mut pod, &request, listeners, &dir));
+    match built {
         Ok(()) => Ok(pod),
         Err(err) => {
-            teardown(&pod);
+            teardown(&discover::find(&pod.name, Some(&pod)));
             let _ = state::remove(&pod.name);
             Err(err)
+        }
+    }
+}
+
+/// A test hook: with `$SETNS_DEMO_PROGRESS` set to a file, `run` appends
+/// the name of each step it has finished, so a test can kill it at any step.
+fn progress(step: &str) {
+    if let Some(path) = std::env::var_os("SETNS_DEMO_PROGRESS") {
+        use std::io::Write;
+        if let Ok(mut file) = crate::files::open_append(Path::new(&path)) {
+            let _ = writeln!(file, "{step}");
         }
     }
 }
@@ -98,11 +118,16 @@ fn build(
     listeners: Vec<std::net::TcpListener>,
     dir: &Path,
 ) -> Result<()> {
+    // Marks pause and the forwarder as this pod's (see `discover`).
+    // SAFETY: the CLI is single-threaded here: nothing reads the environment
+    // while it changes.
+    unsafe { std::env::set_var(state::POD_MARKER_ENV, dir) };
     // ANCHOR: spawn_pause
     // pause is born as PID 1 of new net, ipc, uts and pid namespaces (and,
     // rootless, of a user namespace mapping us to root). It creates none of
     // them: we do, with clone(2); pause only keeps them alive. It also gets a
-    // mount namespace, as under runc, which no member will join.
+    // mount namespace, as under runc, which no member will join, and a
+    // session of its own, so that Ctrl-C in our shell does not reach it.
     let child = NsCommand::new(&request.pause)
         .namespaces(&[
             NsKind::Net,
@@ -111,6 +136,7 @@ fn build(
             NsKind::Pid,
             NsKind::Mnt,
         ])
+        .new_session(true)
         .stdin(Stdio::Null)
         .stdout(Stdio::Null)
         .stderr(Stdio::Null)
@@ -120,6 +146,9 @@ fn build(
     // The pod outlives this command: do not let the handle kill pause.
     std::mem::forget(child);
     pod.pause = ProcessId::of(pause);
+    // Recorded at once, before anything that can wait or fail.
+    state::save(pod)?;
+    progress("pause");
     // Ready once its handlers are in place: a SIGTERM sent earlier would be lost.
     let signals = [Signal::SIGTERM, Signal::SIGINT, Signal::SIGCHLD];
     nsproc::wait_for_handlers(pause, &signals, Duration::from_secs(5))
@@ -132,8 +161,10 @@ fn build(
         pid: ns_inode(pause, NsKind::Pid)?,
     });
     state::save(pod)?;
+    progress("namespaces");
 
     set_hostname(pause, &pod.hostname)?;
+    progress("hostname");
     if pod.rootless {
         network::loopback_up(pause)?;
     } else {
@@ -145,12 +176,17 @@ fn build(
         // Recorded before it exists, so that a failure below still removes it.
         pod.network = Some(net.clone());
         state::save(pod)?;
+        progress("address");
         network::create_veth(&net, pause)?;
     }
+    progress("network");
     if !listeners.is_empty() {
         let log = dir.join("forward.log");
         pod.forwarder = Some(forward::spawn(pause, listeners, &pod.publish, &log)?);
+        state::save(pod)?;
+        progress("forwarder");
     }
+    pod.ready = true;
     state::save(pod)
 }
 
@@ -178,30 +214,25 @@ fn set_hostname(pause: i32, hostname: &str) -> Result<()> {
 }
 
 // ANCHOR: teardown
-/// Unmakes a pod, in the order a runtime would: stop the forwarder, delete
-/// the veth pair, kill members in PID namespaces of their own (pause's end
-/// does not reach them), then SIGTERM pause: the kernel kills every process
-/// left in its PID namespace, and the namespaces go with their last process.
-pub fn teardown(pod: &PodState) {
-    if let Some(forwarder) = pod.forwarder {
+/// Unmakes a pod from what was proven to be its own, in the order a
+/// runtime would: stop the forwarder, delete the veth pair, kill members in
+/// PID namespaces of their own (pause's end does not reach them), then
+/// SIGTERM pause: the kernel kills every process left in its PID namespace,
+/// and the namespaces go with their last process.
+pub fn teardown(found: &Found) {
+    for forwarder in &found.forwarders {
         forwarder.stop(Duration::from_secs(2));
     }
-    if let Some(net) = &pod.network {
-        network::delete_veth(&net.host_if);
+    for (_, index) in &found.veths {
+        let _ = network::delete_link(*index);
     }
-    let members = pod
-        .namespaces
-        .map(|ns| views::members(&ns))
-        .unwrap_or_default();
-    for member in members.iter().filter(|m| !m.in_pod_pid_namespace) {
-        if member.pid_in_namespace == Some(1) {
-            member.id.signal(Signal::SIGKILL);
-        }
+    for member in found.members.iter().filter(|m| m.own_pid_namespace_init) {
+        member.id.signal(Signal::SIGKILL);
     }
-    if let Some(pause) = pod.pause {
+    for pause in &found.pauses {
         pause.stop(Duration::from_secs(5));
     }
-    for member in &members {
+    for member in &found.members {
         if !member.id.wait_dead(Duration::from_secs(2)) {
             member.id.signal(Signal::SIGKILL);
         }
@@ -209,16 +240,70 @@ pub fn teardown(pod: &PodState) {
 }
 // ANCHOR_END: teardown
 
-/// `setns-demo rm NAME`.
-pub fn remove(name: &str) -> Result<()> {
+/// What `rm` did beyond the ordinary.
+#[derive(Debug, Default)]
+pub struct Removal {
+    /// Said on stdout: how a pod with a lost or damaged state was found.
+    pub found: Vec<String>,
+    /// Said on stderr (and `rm` fails): what may be left, and why.
+    pub left: Vec<String>,
+}
+
+/// `setns-demo rm NAME`: removes what it can prove is the pod's, whatever
+/// shape its state is in, and says what it could not.
+pub fn remove(name: &str) -> Result<Removal> {
     state::validate_name(name)?;
     let _lock = state::lock()?;
     let dir = state::pod_dir(name)?;
-    match state::load(name) {
-        Ok(pod) => teardown(&pod),
-        // A pod whose `run` died before writing its state: only the directory is left.
-        Err(_) if dir.is_dir() && !dir.join("state.json").exists() => {}
-        Err(err) => return Err(err),
+    let mut removal = Removal::default();
+    let loaded = state::load(name);
+    let pod = loaded.as_ref().ok();
+    let found = discover::find(name, pod);
+    let has_state = dir.join("state.json").exists();
+    match &loaded {
+        Err(_) if !dir.exists() && found.pauses.is_empty() && found.forwarders.is_empty() => {
+            return Err(Error::new(format!(
+                "no pod named {name:?}: list pods with `setns-demo ls`"
+            )));
+        }
+        Err(err) if has_state => removal
+            .found
+            .push(format!("{err}: removing what it can find")),
+        Err(_) if !found.pauses.is_empty() || !found.forwarders.is_empty() => {
+            removal.found.push(format!(
+                "the state of pod {name:?} is missing: removing what it can find"
+            ));
+        }
+        _ => {}
     }
-    state::remove(name)
+    if pod.is_none() {
+        for p in found.pauses.iter().chain(&found.forwarders) {
+            removal.found.push(format!(
+                "found PID {} ({}) by its marker",
+                p.pid,
+                crate::process::command_line(p.pid)
+            ));
+        }
+        for (veth, _) in &found.veths {
+            removal.found.push(format!("found veth {veth} by its peer"));
+        }
+    }
+    teardown(&found);
+    removal.left.extend(found.notes.iter().cloned());
+    if let Some(host_if) = &found.unproven_interface {
+        // With pause gone its network namespace ends, and the veth with it,
+        // unless something else holds the namespace.
+        let gone = nsproc::wait_until(Duration::from_secs(2), "the veth to go", || {
+            (!network::interface_exists(host_if)).then_some(())
+        });
+        if gone.is_err() {
+            removal.left.push(format!(
+                "interface {host_if:?} left alone: pause is gone, so nothing proves it is this \
+                 pod's (something else holds its peer's network namespace); delete it yourself \
+                 if it is"
+            ));
+        }
+    }
+    state::remove(name)?;
+    Ok(removal)
 }

@@ -3,17 +3,25 @@
 //!
 //! The root is `$SETNS_DEMO_STATE_DIR` if set, else `/run/setns-demo` for
 //! root, else `$XDG_RUNTIME_DIR/setns-demo`, else `/tmp/setns-demo-<uid>`.
+//! Whichever it is, it must be ours and private (see [`files`]).
 
-use std::fs::File;
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Read, Write};
 use std::net::Ipv4Addr;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 
-use nix::fcntl::{Flock, FlockArg};
+use nsproc::error::Context;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Context, Error, Result};
+use crate::error::{Error, Result};
+use crate::files;
+use crate::lock::{self, Lock};
 use crate::process::ProcessId;
+
+/// Set in the environment of pause and the forwarder to the pod's
+/// directory: the proof, readable in /proc/PID/environ, that a process was
+/// started for that pod, even when its state is lost.
+pub const POD_MARKER_ENV: &str = "SETNS_DEMO_POD";
 
 pub const STATE_DIR_ENV: &str = "SETNS_DEMO_STATE_DIR";
 
@@ -32,6 +40,10 @@ pub struct PodState {
     pub network: Option<PodNetwork>,
     pub publish: Vec<Publish>,
     pub forwarder: Option<ProcessId>,
+    /// Set once `run` has finished: until then the pod is being made (or
+    /// its `run` was killed part-way) and only `rm` may touch it.
+    #[serde(default)]
+    pub ready: bool,
 }
 
 /// The inodes of the namespaces pause holds (so members can be found even
@@ -105,30 +117,24 @@ pub fn pod_dir(name: &str) -> Result<PathBuf> {
     Ok(state_root().join(name))
 }
 
-/// An exclusive lock on the state root, held while pods are made or
-/// unmade, so that two `run`s never pick the same address.
-pub struct Lock(#[allow(dead_code)] Flock<File>);
-
-pub fn lock() -> Result<Lock> {
+/// The state root, made (0700) if needed and checked to be ours.
+pub fn root() -> Result<PathBuf> {
     let root = state_root();
-    std::fs::create_dir_all(&root)
-        .context(|| format!("create the state directory {}", root.display()))?;
-    let path = root.join(".lock");
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .context(|| format!("open {}", path.display()))?;
-    Flock::lock(file, FlockArg::LockExclusive)
-        .map(Lock)
-        .map_err(|(_, errno)| Error::new(format!("could not lock {}: {errno}", path.display())))
+    files::secure_dir(&root)?;
+    Ok(root)
 }
 
-/// Creates the directory of a new pod; fails if the name is taken.
+/// An exclusive lock on the state root, held while pods are made or
+/// unmade, so that two `run`s never pick the same address.
+pub fn lock() -> Result<Lock> {
+    lock::acquire(&root()?.join(".lock"))
+}
+
+/// Creates the directory (0700) of a new pod; fails if the name is taken.
 pub fn create(name: &str) -> Result<PathBuf> {
+    root()?;
     let dir = pod_dir(name)?;
-    match std::fs::create_dir(&dir) {
+    match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
         Ok(()) => Ok(dir),
         Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(Error::new(format!(
             "a pod named {name:?} already exists: pick another name, or remove it with \
@@ -142,22 +148,35 @@ pub fn create(name: &str) -> Result<PathBuf> {
 }
 
 pub fn save(state: &PodState) -> Result<()> {
-    let dir = pod_dir(&state.name)?;
-    let path = dir.join("state.json");
-    let tmp = dir.join("state.json.tmp");
+    let path = pod_dir(&state.name)?.join("state.json");
     let text = serde_json::to_string_pretty(state).context(|| "encode the pod state".into())?;
-    std::fs::write(&tmp, text).context(|| format!("write {}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).context(|| format!("write {}", path.display()))
+    files::write_atomic(&path, &text)
+}
+
+/// The existing state root, checked; None if there is none yet.
+fn existing_root() -> Result<Option<PathBuf>> {
+    let root = state_root();
+    match std::fs::symlink_metadata(&root) {
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        _ => files::check_dir(&root).map(|()| Some(root)),
+    }
 }
 
 pub fn load(name: &str) -> Result<PodState> {
     let path = pod_dir(name)?.join("state.json");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+    let no_pod = || {
+        Error::new(format!(
+            "no pod named {name:?}: list pods with `setns-demo ls`"
+        ))
+    };
+    if existing_root()?.is_none() {
+        return Err(no_pod());
+    }
+    let mut text = String::new();
+    match files::open_read(&path).and_then(|mut f| f.read_to_string(&mut text)) {
+        Ok(_) => {}
         Err(e) if e.kind() == ErrorKind::NotFound => {
-            return Err(Error::new(format!(
-                "no pod named {name:?}: list pods with `setns-demo ls`"
-            )));
+            return Err(no_pod());
         }
         Err(e) => {
             return Err(Error::new(format!(
@@ -168,7 +187,7 @@ pub fn load(name: &str) -> Result<PodState> {
     };
     serde_json::from_str(&text).map_err(|e| {
         Error::new(format!(
-            "the state of pod {name:?} ({}) is damaged: {e}; remove it with `setns-demo rm {name}`",
+            "the state of pod {name:?} ({}) is damaged: {e}",
             path.display()
         ))
     })
@@ -176,12 +195,16 @@ pub fn load(name: &str) -> Result<PodState> {
 
 /// The names of all pods, sorted.
 pub fn names() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(state_root())
+    let Ok(Some(root)) = existing_root() else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = std::fs::read_dir(root)
         .map(|dir| {
             dir.filter_map(|e| {
                 let e = e.ok()?;
                 let name = e.file_name().into_string().ok()?;
-                (e.path().is_dir() && validate_name(&name).is_ok()).then_some(name)
+                // file_type() does not follow links: a planted link is no pod.
+                (e.file_type().ok()?.is_dir() && validate_name(&name).is_ok()).then_some(name)
             })
             .collect()
         })
@@ -201,6 +224,35 @@ pub fn remove(name: &str) -> Result<()> {
             dir.display()
         ))),
     }
+}
+
+/// Appends a member started by `exec` to the pod's record, so that `rm`
+/// can find it by PID and start time even after pause is gone.
+pub fn record_member(name: &str, member: ProcessId) -> Result<()> {
+    let path = pod_dir(name)?.join("members");
+    let mut file = files::open_append(&path)?;
+    // One short write per line: O_APPEND keeps concurrent lines whole.
+    file.write_all(format!("{} {}\n", member.pid, member.started).as_bytes())
+        .context(|| format!("write {}", path.display()))?;
+    Ok(())
+}
+
+/// The members `exec` recorded (dead ones included).
+pub fn recorded_members(name: &str) -> Vec<ProcessId> {
+    let Ok(path) = pod_dir(name).map(|d| d.join("members")) else {
+        return Vec::new();
+    };
+    let mut text = String::new();
+    let _ = files::open_read(&path).and_then(|mut f| f.read_to_string(&mut text));
+    text.lines()
+        .filter_map(|line| {
+            let (pid, started) = line.split_once(' ')?;
+            Some(ProcessId {
+                pid: pid.parse().ok()?,
+                started: started.trim().parse().ok()?,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

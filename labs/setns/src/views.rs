@@ -81,10 +81,13 @@ pub fn list() -> String {
     out
 }
 
-/// "running", or "exited" when pause is gone (`rm` cleans up).
+/// "running"; "starting" while `run` has not finished (or was killed
+/// part-way); "exited" when pause is gone. `rm` cleans up all three.
 pub fn status(pod: &PodState) -> &'static str {
     match pod.pause {
-        Some(pause) if pause.is_alive() => "running",
+        Some(pause) if pause.is_alive() && pod.ready => "running",
+        Some(pause) if pause.is_alive() => "starting",
+        None if !pod.ready => "starting",
         _ => "exited",
     }
 }

@@ -50,6 +50,13 @@ impl NobodysBins {
             make_reachable(&to, 0o755)?;
             Ok(to)
         };
+        // nobody's $XDG_RUNTIME_DIR, so that its state goes with this
+        // directory (not into /tmp/setns-demo-65534, left behind).
+        let run = bins.dir.join("run");
+        std::fs::create_dir(&run).map_err(|e| format!("create {}: {e}", run.display()))?;
+        std::os::unix::fs::chown(&run, Some(NOBODY), Some(NOBODY))
+            .map_err(|e| format!("chown {}: {e}", run.display()))?;
+        make_reachable(&run, 0o700)?;
         bins.cli = copy(&bins.dir, Path::new(BIN))?;
         bins.pause = copy(&bins.dir, &pause_binary())?;
         bins.blog = copy(&bins.dir, &tiny_blog())?;
@@ -63,6 +70,7 @@ impl NobodysBins {
             .env_clear()
             .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
             .env("HOME", "/")
+            .env("XDG_RUNTIME_DIR", self.dir.join("run"))
             .env("SETNS_DEMO_PAUSE", &self.pause)
             .uid(NOBODY)
             .gid(NOBODY)
@@ -84,7 +92,7 @@ fn prerequisites() -> Option<NobodysBins> {
     } else {
         NobodysBins::new()
     };
-    nsproc::require("root, to switch to nobody", check)
+    testkit::require("root, to switch to nobody", check)
 }
 
 struct NobodysPod<'a>(&'a NobodysBins, String);
@@ -155,7 +163,7 @@ fn a_rootless_pod_shares_namespaces_and_publishes_without_a_veth() {
 
     let rm = bins.as_nobody(&["rm", &name]);
     assert!(rm.status.success(), "{rm:?}");
-    assert!(!Path::new(&format!("/tmp/setns-demo-{NOBODY}/{name}")).exists());
+    assert!(!bins.dir.join("run/setns-demo").join(&name).exists());
     let gone = setns_demo::process::ProcessId::of(pause).is_none_or(|p| !p.is_alive());
     assert!(gone, "pause {pause} survived rm");
     drop(pod);

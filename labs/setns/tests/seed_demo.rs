@@ -19,7 +19,7 @@ fn nginx_and_the_blog_in_one_pod_answer_through_publish() {
         .is_file()
         .then_some(())
         .ok_or("nginx is not installed (apt-get install nginx-light)".to_string());
-    if nsproc::require("nginx", installed).is_none() {
+    if testkit::require("nginx", installed).is_none() {
         return;
     }
     let port = free_port();

@@ -37,8 +37,9 @@ impl Contender {
 }
 
 /// One measured run.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Run {
+    #[serde(rename = "wall_ms", serialize_with = "as_ms")]
     pub wall: Duration,
     /// Init CPU time (user + system) spent while reaping, in nanoseconds.
     pub cpu_ns: u64,
@@ -49,8 +50,8 @@ pub struct Run {
     pub wakeups: u64,
 }
 
-/// The median of one contender's runs.
-#[derive(Clone, Debug, PartialEq)]
+/// The median of one contender's runs (`--json` prints a list of them).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Summary {
     pub name: String,
     pub orphans: usize,
@@ -170,22 +171,11 @@ fn median(values: &mut [f64]) -> f64 {
     }
 }
 
-impl Summary {
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "name": self.name,
-            "orphans": self.orphans,
-            "median_wall_ms": self.median_wall_ms,
-            "median_cpu_ns_per_zombie": self.median_cpu_ns_per_zombie,
-            "min_cpu_ns_per_zombie": self.min_cpu_ns_per_zombie,
-            "runs": self.runs.iter().map(|r| serde_json::json!({
-                "wall_ms": r.wall.as_secs_f64() * 1e3,
-                "cpu_ns": r.cpu_ns,
-                "cpu_ticks": r.cpu_ticks,
-                "wakeups": r.wakeups,
-            })).collect::<Vec<_>>(),
-        })
-    }
+fn as_ms<S: serde::Serializer>(
+    wall: &Duration,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_f64(wall.as_secs_f64() * 1e3)
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub fn census(pid: i32) -> Result<Census> {
 /// its namespaces.
 pub fn check_inspectable(pid: i32) -> Result<()> {
     if pid <= 0 {
-        return Err(Error::new(format!(
+        return Err(Error::input(format!(
             "{pid} is not a process ID: give a PID above 0"
         )));
     }
@@ -50,10 +50,18 @@ pub fn check_inspectable(pid: i32) -> Result<()> {
         Err(e) if e.kind() == ErrorKind::NotFound => Err(Error::new(format!(
             "there is no process {pid} (nothing at {path})"
         ))),
+        // Root is refused too when the kernel says no for another reason
+        // (a ptrace restriction such as Yama, or a security module).
+        Err(e) if e.kind() == ErrorKind::PermissionDenied && nix::unistd::geteuid().is_root() => {
+            Err(Error::new(format!(
+                "the kernel refuses to let us inspect process {pid} ({path}: permission denied, \
+                 even as root): a security module or ptrace restriction forbids it"
+            )))
+        }
         Err(e) if e.kind() == ErrorKind::PermissionDenied => Err(Error::new(format!(
             "we may not inspect process {pid} ({path}: permission denied): run as its owner or as root"
         ))),
-        Err(e) => Err(Error::new(format!("could not read {path}: {e}"))),
+        Err(source) => Err(Error::Read { path, source }),
     }
 }
 
@@ -89,8 +97,10 @@ fn sigchld_pending(status: &str) -> bool {
 /// one file read, much cheaper than a scan of `/proc` with 10,000 zombies.
 pub fn children(pid: i32) -> Result<Vec<i32>> {
     let path = format!("/proc/{pid}/task/{pid}/children");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| Error::new(format!("could not read {path}: {e}")))?;
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
     Ok(text
         .split_whitespace()
         .filter_map(|p| p.parse().ok())

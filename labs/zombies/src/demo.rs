@@ -12,8 +12,8 @@ use crate::{Error, Result};
 /// How often the zombies are counted.
 const SAMPLE_EVERY: Duration = Duration::from_millis(50);
 
-/// What a demonstration found.
-#[derive(Clone, Debug, PartialEq)]
+/// What a demonstration found (`--json` prints it).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct DemoReport {
     pub init: InitKind,
     pub init_pid: i32,
@@ -24,23 +24,25 @@ pub struct DemoReport {
     pub settled: bool,
     pub seconds: f64,
     /// (seconds since the orphans exited, zombies) at each change.
+    #[serde(serialize_with = "timeline_points")]
     pub timeline: Vec<(f64, usize)>,
 }
 
-impl DemoReport {
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "init": self.init.name(),
-            "init_pid": self.init_pid,
-            "orphans": self.orphans,
-            "zombies": self.zombies,
-            "settled": self.settled,
-            "seconds": self.seconds,
-            "timeline": self.timeline.iter()
-                .map(|(t, z)| serde_json::json!({"seconds": t, "zombies": z}))
-                .collect::<Vec<_>>(),
-        })
+/// The timeline as JSON: `[{"seconds": t, "zombies": z}, ...]`.
+fn timeline_points<S: serde::Serializer>(
+    timeline: &[(f64, usize)],
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    #[derive(serde::Serialize)]
+    struct Point {
+        seconds: f64,
+        zombies: usize,
     }
+    serializer.collect_seq(
+        timeline
+            .iter()
+            .map(|&(seconds, zombies)| Point { seconds, zombies }),
+    )
 }
 
 /// Where the demonstration writes its progress.
@@ -118,6 +120,7 @@ fn describe(init: InitKind) -> &'static str {
         InitKind::Pause => "pause",
         InitKind::None => "init none (never calls wait)",
         InitKind::Once => "init once (one waitpid per SIGCHLD)",
+        InitKind::Loop => "init loop (reaps every exited child per SIGCHLD)",
     }
 }
 

@@ -58,7 +58,7 @@ pub fn run_once() -> ! {
 
 /// The Rust runtime catches SIGSEGV and SIGBUS (to report stack overflows)
 /// and ignores SIGPIPE. Our inits must have no handler but their own.
-fn drop_runtime_handlers() {
+pub(crate) fn drop_runtime_handlers() {
     let default = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
     for signal in [Signal::SIGSEGV, Signal::SIGBUS, Signal::SIGPIPE] {
         // SAFETY: restoring the default action is always sound.
@@ -67,7 +67,7 @@ fn drop_runtime_handlers() {
 }
 
 /// Renames this process (PR_SET_NAME), which a watcher reads as "ready".
-fn announce(name: &str) {
+pub(crate) fn announce(name: &str) {
     let mut bytes = [0u8; 16];
     let n = name.len().min(15);
     bytes[..n].copy_from_slice(&name.as_bytes()[..n]);

@@ -37,19 +37,19 @@ pub fn orphan_count(text: &str) -> Result<OrphanCount> {
         && !text.is_empty()
         && text != "-";
     if !is_number {
-        return Err(Error::new(format!(
+        return Err(Error::input(format!(
             "{text:?} is not a number of orphans: give a whole number from 1 to {cap}"
         )));
     }
     if text.starts_with('-') {
-        return Err(Error::new(format!(
+        return Err(Error::input(format!(
             "{text} orphans is negative: give a whole number from 1 to {cap}"
         )));
     }
     // Too many digits for u64 is absurd too: cap it like any other.
     let asked = text.parse::<u64>().unwrap_or(u64::MAX);
     if asked == 0 {
-        return Err(Error::new(format!(
+        return Err(Error::input(format!(
             "0 orphans would show nothing: give a whole number from 1 to {cap}"
         )));
     }

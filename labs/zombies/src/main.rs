@@ -8,7 +8,9 @@ use zombie_reaping::demo::Progress;
 use zombie_reaping::input::{OrphanCount, orphan_count};
 use zombie_reaping::orphans::{Exits, make_orphans};
 use zombie_reaping::pod::InitKind;
-use zombie_reaping::{Error, Result, bench, census, demo, inits, pids_cgroup, subreaper};
+use zombie_reaping::{
+    Error, Result, bench, census, demo, inits, pids_cgroup, reaping_init, subreaper,
+};
 
 /// Orphans, zombies and PID 1: what the kernel asks of a pod's init, and
 /// what pause does about it.
@@ -27,12 +29,13 @@ enum Cmd {
     /// Start a pod whose PID 1 is INIT, make N orphans in it that exit
     /// together, and count the zombies that remain.
     Demo {
-        /// pause, none (never calls wait) or once (one waitpid per SIGCHLD).
-        #[arg(long, value_name = "INIT")]
-        init: String,
+        /// pause, none (never calls wait), once (one waitpid per SIGCHLD) or
+        /// loop (reaps every exited child per SIGCHLD).
+        #[arg(long, value_name = "INIT", value_parser = InitKind::parse)]
+        init: InitKind,
         /// How many orphans to make.
-        #[arg(long, value_name = "N", allow_hyphen_values = true)]
-        orphans: String,
+        #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = orphan_count)]
+        orphans: OrphanCount,
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
@@ -44,8 +47,8 @@ enum Cmd {
     /// subreaper) inherits them and must reap them.
     Orphans {
         /// How many orphans to make.
-        #[arg(value_name = "N", allow_hyphen_values = true)]
-        count: String,
+        #[arg(value_name = "N", allow_hyphen_values = true, value_parser = orphan_count)]
+        count: OrphanCount,
         /// Each orphan exits at once, instead of all together at the end.
         #[arg(long, conflicts_with = "report")]
         one_by_one: bool,
@@ -58,14 +61,14 @@ enum Cmd {
     },
     /// Print how many zombies live in the PID namespace of process PID.
     Count {
-        #[arg(long, value_name = "PID", allow_hyphen_values = true)]
-        pid: String,
+        #[arg(long, value_name = "PID", allow_hyphen_values = true, value_parser = parse_pid)]
+        pid: i32,
     },
     /// Show zombies exhausting a pids cgroup limit (needs root).
     PidsLimit {
         /// pause, none or once.
-        #[arg(long, value_name = "INIT", default_value = "none")]
-        init: String,
+        #[arg(long, value_name = "INIT", default_value = "none", value_parser = InitKind::parse)]
+        init: InitKind,
         /// pids.max of the pod's cgroup.
         #[arg(long, default_value_t = 32)]
         limit: u64,
@@ -74,9 +77,10 @@ enum Cmd {
             long,
             value_name = "N",
             default_value = "100",
-            allow_hyphen_values = true
+            allow_hyphen_values = true,
+            value_parser = orphan_count
         )]
-        orphans: String,
+        orphans: OrphanCount,
         #[arg(long)]
         json: bool,
         #[arg(long, value_name = "PATH")]
@@ -88,9 +92,10 @@ enum Cmd {
             long,
             value_name = "N",
             default_value = "100",
-            allow_hyphen_values = true
+            allow_hyphen_values = true,
+            value_parser = orphan_count
         )]
-        orphans: String,
+        orphans: OrphanCount,
         /// Do not set PR_SET_CHILD_SUBREAPER (the orphans go elsewhere).
         #[arg(long)]
         off: bool,
@@ -102,8 +107,8 @@ enum Cmd {
     Bench {
         #[arg(long = "init", value_name = "NAME=PATH", required = true)]
         inits: Vec<String>,
-        #[arg(long, value_name = "N", default_value = "10000")]
-        orphans: String,
+        #[arg(long, value_name = "N", default_value = "10000", value_parser = orphan_count)]
+        orphans: OrphanCount,
         #[arg(long, default_value_t = 5)]
         rounds: usize,
         #[arg(long)]
@@ -115,6 +120,9 @@ enum Cmd {
     /// An init that reaps one child per SIGCHLD (used by `demo --init once`).
     #[command(hide = true)]
     InitOnce,
+    /// An init that reaps every exited child (used by `demo --init loop`).
+    #[command(hide = true)]
+    InitLoop,
 }
 
 fn main() -> ExitCode {
@@ -146,17 +154,28 @@ fn main() -> ExitCode {
     }
 }
 
-/// Parses N, printing the cap warning if there is one.
-fn orphans_arg(text: &str) -> Result<usize> {
-    let OrphanCount { value, warning } = orphan_count(text)?;
-    if let Some(warning) = warning {
+/// The count of orphans, after printing the cap warning if there is one.
+fn orphans_arg(count: OrphanCount) -> Result<usize> {
+    if let Some(warning) = count.warning {
         eprintln!("zombie-reaping: {warning}");
     }
-    Ok(value)
+    Ok(count.value)
 }
 
-fn print_json(value: serde_json::Value) {
-    println!("{value}");
+/// A PID for `count --pid`: a whole number above 0.
+fn parse_pid(text: &str) -> Result<i32> {
+    text.trim()
+        .parse()
+        .ok()
+        .filter(|pid| *pid > 0)
+        .ok_or_else(|| Error::input(format!("{text:?} is not a process ID: give a PID above 0")))
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| Error::new(format!("could not write the report as JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
 }
 
 fn run(command: Cmd) -> Result<ExitCode> {
@@ -167,8 +186,7 @@ fn run(command: Cmd) -> Result<ExitCode> {
             json,
             pause,
         } => {
-            let init = InitKind::parse(&init)?;
-            let orphans = orphans_arg(&orphans)?;
+            let orphans = orphans_arg(orphans)?;
             let progress = if json {
                 Progress::Quiet
             } else {
@@ -176,7 +194,7 @@ fn run(command: Cmd) -> Result<ExitCode> {
             };
             let report = demo::run(init, orphans, pause.as_deref(), &progress)?;
             if json {
-                print_json(report.to_json());
+                print_json(&report)?;
             }
         }
         Cmd::Orphans {
@@ -185,7 +203,7 @@ fn run(command: Cmd) -> Result<ExitCode> {
             report,
             quiet,
         } => {
-            let count = orphans_arg(&count)?;
+            let count = orphans_arg(count)?;
             let exits = if one_by_one {
                 Exits::OneByOne
             } else {
@@ -197,9 +215,6 @@ fn run(command: Cmd) -> Result<ExitCode> {
             }
         }
         Cmd::Count { pid } => {
-            let pid: i32 = pid.trim().parse().map_err(|_| {
-                Error::new(format!("{pid:?} is not a process ID: give a PID above 0"))
-            })?;
             println!("{}", census::census(pid)?.zombies);
         }
         Cmd::PidsLimit {
@@ -209,8 +224,7 @@ fn run(command: Cmd) -> Result<ExitCode> {
             json,
             pause,
         } => {
-            let init = InitKind::parse(&init)?;
-            let orphans = orphans_arg(&orphans)?;
+            let orphans = orphans_arg(orphans)?;
             let progress = if json {
                 Progress::Quiet
             } else {
@@ -218,14 +232,14 @@ fn run(command: Cmd) -> Result<ExitCode> {
             };
             let report = pids_cgroup::run(init, limit, orphans, pause.as_deref(), &progress)?;
             if json {
-                print_json(report.to_json());
+                print_json(&report.to_json())?;
             }
         }
         Cmd::Subreaper { orphans, off, json } => {
-            let orphans = orphans_arg(&orphans)?;
+            let orphans = orphans_arg(orphans)?;
             let report = subreaper::run(orphans, !off)?;
             if json {
-                print_json(report.to_json());
+                print_json(&report)?;
             } else {
                 let parents: Vec<String> = report
                     .parents
@@ -252,16 +266,14 @@ fn run(command: Cmd) -> Result<ExitCode> {
             rounds,
             json,
         } => {
-            let orphans = orphans_arg(&orphans)?;
+            let orphans = orphans_arg(orphans)?;
             let contenders = inits
                 .iter()
                 .map(|c| bench::Contender::parse(c))
                 .collect::<Result<Vec<_>>>()?;
             let summaries = bench::run(&contenders, orphans, rounds.max(1))?;
             if json {
-                print_json(serde_json::json!(
-                    summaries.iter().map(|s| s.to_json()).collect::<Vec<_>>()
-                ));
+                print_json(&summaries)?;
             } else {
                 println!("{orphans} orphans exiting together, median of {rounds} rounds:");
                 println!(
@@ -281,6 +293,7 @@ fn run(command: Cmd) -> Result<ExitCode> {
         }
         Cmd::InitNone => inits::run_none(),
         Cmd::InitOnce => inits::run_once(),
+        Cmd::InitLoop => reaping_init::run_loop(),
     }
     Ok(ExitCode::SUCCESS)
 }

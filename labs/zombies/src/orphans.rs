@@ -66,10 +66,16 @@ pub fn make_orphans(count: usize, exits: Exits, report: bool) -> Result<usize, F
         }
         if middle == 0 {
             // The middle child: fork the orphan-to-be, then abandon it.
-            // SAFETY: as above.
+            // SAFETY: fork in the single-threaded middle child, which only
+            // makes raw system calls from here on.
             match unsafe { libc::fork() } {
+                // SAFETY: _exit ends this process at once, running no Rust
+                // or libc atexit code in a forked copy.
                 -1 => unsafe { libc::_exit(Errno::last_raw()) },
+                // SAFETY: the orphan-to-be is a fresh fork; be_the_orphan
+                // only waits on the gate's pipe and never returns.
                 0 => unsafe { be_the_orphan(gate, report) },
+                // SAFETY: as for -1: leave without unwinding or atexit.
                 _ => unsafe { libc::_exit(0) },
             }
         }

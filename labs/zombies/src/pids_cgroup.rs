@@ -4,7 +4,10 @@
 //! `fork` fails with EAGAIN; with pause, the pod stays healthy.
 //!
 //! Works with cgroup v1 (a `pids` hierarchy) and v2 (a unified hierarchy
-//! with the `pids` controller); the cgroup is removed when dropped.
+//! with the `pids` controller). The cgroup, `zombie-reaping-<our PID>`, is
+//! removed when dropped, when SIGINT or SIGTERM ends the run, and (after a
+//! SIGKILL, which nothing can catch) by the next run, which removes the
+//! groups of runs that are no longer alive.
 
 use std::fs;
 use std::os::unix::process::CommandExt;
@@ -12,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use nix::sys::signal::{Signal, kill};
+use nix::sys::signal::{SigSet, Signal, kill};
 use nix::unistd::Pid;
 
 use crate::census::census;
@@ -70,6 +73,75 @@ pub fn find_pids_hierarchy() -> Result<(PathBuf, Version)> {
     })
 }
 
+/// The prefix of our cgroups' names; the rest is the PID of the run.
+pub const GROUP_PREFIX: &str = "zombie-reaping-";
+
+/// Whether `pid` is a live `zombie-reaping` run.
+fn is_live_run(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "zombie-reaping")
+}
+
+/// Removes the groups left by runs that died without cleaning up (SIGKILL).
+pub fn remove_stale_groups(root: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(GROUP_PREFIX)
+            .and_then(|p| p.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() as i32 && !is_live_run(pid) {
+            let path = entry.path();
+            remove_group(&path);
+            if !path.exists() {
+                removed.push(path);
+            }
+        }
+    }
+    removed
+}
+
+/// Kills what is left in the group, then removes it (only an empty group
+/// can be removed).
+fn remove_group(path: &Path) {
+    let procs = fs::read_to_string(path.join("cgroup.procs")).unwrap_or_default();
+    for pid in procs.split_whitespace().filter_map(|p| p.parse().ok()) {
+        let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
+    }
+    let _ = nsproc::wait_until(Duration::from_secs(10), "the cgroup to be removed", || {
+        fs::remove_dir(path).ok()
+    });
+}
+
+/// Taken by the interrupt's cleanup, and by the ordinary one.
+static INTERRUPTED: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// On SIGINT or SIGTERM, removes the group at `path` and exits as a shell
+/// reports a signal (128 + N). The signals are blocked and taken by a
+/// thread with sigwait, so the cleanup runs as ordinary code; children get
+/// an empty signal mask from their spawners.
+fn remove_on_interrupt(path: PathBuf) -> Result<()> {
+    let signals = SigSet::from_iter([Signal::SIGINT, Signal::SIGTERM]);
+    signals
+        .thread_block()
+        .map_err(|e| Error::new(format!("could not block SIGINT and SIGTERM: {e}")))?;
+    std::thread::spawn(move || {
+        if let Ok(signal) = signals.wait() {
+            // Held until we exit: the main thread, at its own cleanup, waits
+            // here instead of ending the process first with its own status.
+            let _exiting = INTERRUPTED.lock();
+            remove_group(&path);
+            std::process::exit(128 + signal as i32);
+        }
+    });
+    Ok(())
+}
+
 impl PidsCgroup {
     /// Creates cgroup `name` with `pids.max = max`.
     pub fn create(name: &str, max: u64) -> Result<PidsCgroup> {
@@ -77,6 +149,7 @@ impl PidsCgroup {
         if version == Version::V2 {
             enable_pids_for_children(&root)?;
         }
+        remove_stale_groups(&root);
         let path = root.join(name);
         fs::create_dir(&path).map_err(|e| {
             Error::new(format!(
@@ -143,25 +216,12 @@ impl PidsCgroup {
         text.parse()
             .map_err(|_| Error::new(format!("unexpected pids.current: {text:?}")))
     }
-
-    fn procs(&self) -> Vec<i32> {
-        self.read("cgroup.procs")
-            .unwrap_or_default()
-            .split_whitespace()
-            .filter_map(|p| p.parse().ok())
-            .collect()
-    }
 }
 
 impl Drop for PidsCgroup {
     fn drop(&mut self) {
-        // A cgroup can only be removed once it is empty.
-        for pid in self.procs() {
-            let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
-        }
-        let _ = nsproc::wait_until(Duration::from_secs(10), "the cgroup to be removed", || {
-            fs::remove_dir(&self.path).ok()
-        });
+        let _cleaning = INTERRUPTED.lock();
+        remove_group(&self.path);
     }
 }
 
@@ -228,8 +288,9 @@ pub fn run(
             "a limit of {limit} leaves no room for the init, the orphan maker and one orphan: give 4 or more"
         )));
     }
-    let name = format!("zombie-reaping-{}", std::process::id());
+    let name = format!("{GROUP_PREFIX}{}", std::process::id());
     let cgroup = PidsCgroup::create(&name, limit)?;
+    remove_on_interrupt(cgroup.path.clone())?;
     let say = |line: String| {
         if !matches!(progress, Progress::Quiet) {
             println!("{line}");

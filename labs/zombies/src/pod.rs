@@ -9,13 +9,15 @@ use nix::sys::signal::Signal;
 use nsproc::{CommandInNamespaces, EnterOptions, NsChild, NsCommand, NsKind, procfs};
 
 use crate::inits::{NONE_READY, ONCE_READY};
+use crate::reaping_init::LOOP_READY;
 use crate::{Error, Result};
 
 /// How long an init may take to install its handlers.
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Which program is PID 1 of the pod.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum InitKind {
     /// Kubernetes' pause (this book's Rust one, or any `--pause` binary).
     Pause,
@@ -23,18 +25,18 @@ pub enum InitKind {
     None,
     /// An init that reaps one child per SIGCHLD.
     Once,
+    /// An init that reaps every exited child on each SIGCHLD (an exercise).
+    Loop,
 }
 
 impl InitKind {
+    /// The init named `name` (clap's value parser for `--init`).
     pub fn parse(name: &str) -> Result<InitKind> {
-        match name {
-            "pause" => Ok(InitKind::Pause),
-            "none" => Ok(InitKind::None),
-            "once" => Ok(InitKind::Once),
-            other => Err(Error::new(format!(
-                "unknown init {other:?}: use pause, none or once"
-            ))),
-        }
+        <InitKind as clap::ValueEnum>::from_str(name, false).map_err(|_| {
+            Error::input(format!(
+                "unknown init {name:?}: use pause, none, once or loop"
+            ))
+        })
     }
 
     pub fn name(self) -> &'static str {
@@ -42,6 +44,7 @@ impl InitKind {
             InitKind::Pause => "pause",
             InitKind::None => "none",
             InitKind::Once => "once",
+            InitKind::Loop => "loop",
         }
     }
 }
@@ -128,6 +131,7 @@ impl Pod {
             ),
             InitKind::None => wait_for_name(pid, NONE_READY),
             InitKind::Once => wait_for_name(pid, ONCE_READY),
+            InitKind::Loop => wait_for_name(pid, LOOP_READY),
         };
         ready.map_err(|e| Error::new(format!("the {} init never got ready: {e}", kind.name())))?;
         Ok(Pod { kind, init })
@@ -182,6 +186,10 @@ fn init_program(kind: InitKind, pause: Option<&Path>) -> Result<InitProgram> {
         InitKind::Once => InitProgram {
             path: this_program()?,
             args: vec!["init-once".into()],
+        },
+        InitKind::Loop => InitProgram {
+            path: this_program()?,
+            args: vec!["init-loop".into()],
         },
     })
 }

@@ -3,9 +3,9 @@
 //! `cargo test -p zombie-reaping --test bench -- --ignored --nocapture`.
 //!
 //! It pits this book's Rust pause (a static release build) against the C
-//! pause of the pause lab (labs/pause/c/pause.c, compiled here with
-//! `gcc -O2 -static`): 10,000 orphans released together, init CPU per zombie
-//! from /proc/PID/schedstat. Target: the Rust pause within 1.1x of C
+//! pause of the pause lab (labs/pause/c/pause.c, compiled here like
+//! upstream: `gcc -Os -Wall -Werror -static -s`): 10,000 orphans released
+//! together, init CPU per zombie from /proc/PID/schedstat. Target: the Rust pause within 1.1x of C
 //! (compared on each one's fastest run; the medians are printed too).
 
 mod common;
@@ -20,8 +20,8 @@ fn rust_pause_reaps_within_1_1x_of_c_pause() {
     if !namespaces() {
         return;
     }
-    let source = nsproc::bins::workspace_root().join("labs/pause/c/pause.c");
-    let Some(source) = nsproc::require(
+    let source = testkit::workspace_root().join("labs/pause/c/pause.c");
+    let Some(source) = testkit::require(
         "labs/pause/c/pause.c",
         source
             .is_file()
@@ -33,13 +33,9 @@ fn rust_pause_reaps_within_1_1x_of_c_pause() {
     let dir = std::env::temp_dir().join(format!("zombie-reaping-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let c_pause = dir.join("pause-c");
-    let gcc = Command::new("gcc")
-        .args(["-O2", "-static", "-o"])
-        .arg(&c_pause)
-        .arg(&source)
-        .status();
-    let rust_pause = nsproc::workspace_static_binary("pause", "pause").unwrap();
-    let out = gcc.ok().filter(|s| s.success()).map(|_| {
+    let gcc = testkit::c_pause::compile("gcc", &source, &c_pause);
+    let rust_pause = testkit::workspace_static_binary("pause", "pause").unwrap();
+    let out = gcc.as_ref().ok().map(|_| {
         Command::new(bin())
             .arg("bench")
             .arg(format!("--init=rust={}", rust_pause.display()))
@@ -49,7 +45,7 @@ fn rust_pause_reaps_within_1_1x_of_c_pause() {
             .unwrap()
     });
     std::fs::remove_dir_all(&dir).unwrap();
-    let out = out.expect("gcc -O2 -static failed (is glibc's static libc.a installed?)");
+    let out = out.unwrap_or_else(|| panic!("{}", gcc.unwrap_err()));
     assert!(out.status.success(), "{out:?}");
     let summaries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     println!("{}", serde_json::to_string_pretty(&summaries).unwrap());

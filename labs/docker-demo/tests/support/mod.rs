@@ -13,7 +13,7 @@ use docker_demo::images::{self, ImageSet};
 
 /// The engine, or a skip (a failure under PAUSE_BOOK_STRICT=1).
 pub fn engine() -> Option<String> {
-    nsproc::require("a Docker engine (`docker info`)", available())
+    testkit::require("a Docker engine (`docker info`)", available())
 }
 
 /// Root, needed to read other users' /proc/PID/ns links.
@@ -23,7 +23,7 @@ pub fn root() -> Option<()> {
     } else {
         Err("reading the containers' /proc/PID/ns needs root".to_string())
     };
-    nsproc::require("root", check)
+    testkit::require("root", check)
 }
 
 fn is_root() -> bool {

@@ -13,47 +13,10 @@ pub const VERSION_LINE: &str = concat!("pause.rs ", env!("CARGO_PKG_VERSION"), "
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
-/// A release build of pause-tiny for `target` (None: the host), made by a
-/// nested cargo in a target directory of its own (the real program exists
-/// only with `panic = "abort"`, i.e. in release builds). For the host,
-/// `PAUSE_TINY_BIN` overrides it. Cross builds link with the toolchain's
-/// own `rust-lld`, so no cross C compiler is needed.
+/// A release build of pause-tiny for `target` (None: the host; there
+/// `PAUSE_TINY_BIN` overrides it): see `testkit::bins::tiny_binary`.
 pub fn tiny_binary(target: Option<&str>) -> Result<PathBuf, String> {
-    if target.is_none()
-        && let Some(path) = std::env::var_os("PAUSE_TINY_BIN")
-    {
-        return Ok(PathBuf::from(path));
-    }
-    let root = nsproc::bins::workspace_root();
-    let target_dir = root.join("target").join("tiny");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut build = Command::new(cargo);
-    build
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", &target_dir)
-        .env_remove("RUSTFLAGS")
-        .args(["build", "--quiet", "--release", "-p", "pause-tiny"]);
-    if let Some(triple) = target {
-        let var = format!(
-            "CARGO_TARGET_{}_LINKER",
-            triple.to_uppercase().replace('-', "_")
-        );
-        build.env(var, "rust-lld").args(["--target", triple]);
-    }
-    let out = build
-        .output()
-        .map_err(|e| format!("run cargo build -p pause-tiny: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "cargo build --release -p pause-tiny {target:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    let dir = match target {
-        Some(triple) => target_dir.join(triple),
-        None => target_dir,
-    };
-    Ok(dir.join("release").join("pause-tiny"))
+    testkit::bins::tiny_binary(target).map_err(String::from)
 }
 
 /// How to start the program: directly, or under a user-mode emulator.

@@ -105,9 +105,9 @@ pub fn run(bin: &Path, args: &[&str]) -> (ExitStatus, String, String) {
 /// when not root) and waits until its handlers are installed. `None` (after
 /// printing why) where this machine allows neither.
 pub fn start_pid1(bin: &Path) -> Option<NsChild> {
-    nsproc::require(
+    testkit::require(
         "a new PID namespace (root, or unprivileged user namespaces)",
-        nsproc::isolation(),
+        testkit::isolation(),
     )?;
     let child = NsCommand::new(bin)
         .namespaces(&[NsKind::Pid])
@@ -151,7 +151,13 @@ pub fn check_version_flag(bin: &Path, expected: Option<&str>) {
         &["-V", "extra"],
         &["a", "b", "-v", "c"],
     ] {
-        let (status, out, err) = run(bin, args);
+        let mut pause = Plain::spawn(bin, args);
+        let what = format!("`pause {}` to print its version and exit", args.join(" "));
+        let exited = nsproc::wait_until(BOUND, &what, || pause.0.try_wait().unwrap());
+        if let Err(e) = exited {
+            panic!("{e}: it kept running") // dropping `pause` kills it
+        }
+        let (status, out, err) = pause.finish();
         assert_eq!(status.code(), Some(0), "pause {args:?}: {status}");
         assert_eq!(err, "", "pause {args:?} wrote to stderr");
         match expected {
@@ -280,10 +286,46 @@ pub fn check_pid1_reaps_orphans(bin: &Path, count: usize) -> Option<Duration> {
     Some(took)
 }
 
+/// As PID 1 with one adopted child still running, another that exits is
+/// reaped and pause goes back to sleep: a reaper that loops until waitpid
+/// fails (forgetting "children left, none exited") would spin forever.
+pub fn check_pid1_sleeps_again_with_children_left(bin: &Path) {
+    let Some(pause) = start_pid1(bin) else { return };
+    let started = sh_inside(pause.pid(), "sleep 1000 & exit 0");
+    assert!(started.success(), "{started}");
+    let stayer = nsproc::wait_until(BOUND, "a sleep adopted by pause", || {
+        let children = procfs::children_of(pause.pid()).ok()?;
+        (children.len() == 1).then(|| children[0])
+    })
+    .unwrap();
+    drop(make_orphans(pause.pid(), 1)); // this one exits at once
+    let pid = pause.pid();
+    let asleep = || {
+        let status = procfs::status(pid).ok()?;
+        let children = procfs::children_of(pid).ok()?;
+        (status.state == 'S' && children == [stayer]).then_some(())
+    };
+    nsproc::wait_until(BOUND, "pause to reap the orphan and sleep again", asleep).unwrap_or_else(
+        |e| {
+            let state = procfs::status(pid).map(|s| s.state).unwrap_or('?');
+            panic!("{e}: pause is in state {state}, not sleeping, after one of two children exited")
+        },
+    );
+    let ticks = procfs::cpu_ticks(pid).unwrap();
+    std::thread::sleep(Duration::from_millis(300)); // a measurement window
+    assert_eq!(
+        procfs::cpu_ticks(pid).unwrap(),
+        ticks,
+        "pause keeps using CPU time after reaping, with a child still running"
+    );
+    assert!(asleep().is_some(), "pause woke up with nothing to do");
+}
+
 /// Makes `count` children of pause (PID `pause`): a maker forked into its PID
 /// namespace forks them and exits, so they are reparented to PID 1. They
 /// block reading a pipe; dropping the returned write end lets them exit.
 fn make_orphans(pause: i32, count: usize) -> std::os::fd::OwnedFd {
+    let adopted_before = procfs::children_of(pause).unwrap().len();
     let (read_end, write_end) = pipe2(OFlag::O_CLOEXEC).unwrap();
     let read_fd = read_end.as_raw_fd();
     let mut maker = Command::new("true");
@@ -324,7 +366,7 @@ fn make_orphans(pause: i32, count: usize) -> std::os::fd::OwnedFd {
     assert!(status.success(), "the orphan maker failed: {status}");
     drop(read_end);
     // The maker is gone, so its children now belong to pause.
-    let orphans = procfs::children_of(pause).unwrap().len();
+    let orphans = procfs::children_of(pause).unwrap().len() - adopted_before;
     assert_eq!(orphans, count, "orphans reparented to pause");
     write_end
 }

@@ -17,7 +17,7 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_setns-demo");
 pub fn pause_binary() -> PathBuf {
     static PAUSE: OnceLock<PathBuf> = OnceLock::new();
     PAUSE
-        .get_or_init(|| nsproc::workspace_binary("pause", "pause").expect("build pause"))
+        .get_or_init(|| testkit::workspace_binary("pause", "pause").expect("build pause"))
         .clone()
 }
 
@@ -25,14 +25,14 @@ pub fn pause_binary() -> PathBuf {
 pub fn tiny_blog() -> PathBuf {
     static BLOG: OnceLock<PathBuf> = OnceLock::new();
     BLOG.get_or_init(|| {
-        nsproc::workspace_binary("tiny-blog", "tiny-blog").expect("build tiny-blog")
+        testkit::workspace_binary("tiny-blog", "tiny-blog").expect("build tiny-blog")
     })
     .clone()
 }
 
 /// Whether pods can be made here (root, or user namespaces); None = skip.
 pub fn can_make_pods() -> bool {
-    nsproc::require("root or user namespaces", nsproc::isolation()).is_some()
+    testkit::require("root or user namespaces", testkit::isolation()).is_some()
 }
 
 /// Root is needed for what a rootless pod cannot have (the veth pair).
@@ -42,7 +42,7 @@ pub fn is_root() -> bool {
     } else {
         Err("not root: a veth pair to the host needs CAP_NET_ADMIN on the host".to_string())
     };
-    nsproc::require("root", check).is_some()
+    testkit::require("root", check).is_some()
 }
 
 /// A `setns-demo` command that finds the workspace's pause.

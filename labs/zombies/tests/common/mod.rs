@@ -18,14 +18,14 @@ pub fn bin() -> PathBuf {
 /// The workspace's pause (or `$PAUSE_BIN`), built once per test binary.
 pub fn pause() -> Option<PathBuf> {
     static PAUSE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let found =
-        PAUSE.get_or_init(|| nsproc::workspace_binary("pause", "pause").map_err(|e| e.to_string()));
-    nsproc::require("the pause binary", found.clone())
+    let found = PAUSE
+        .get_or_init(|| testkit::workspace_binary("pause", "pause").map_err(|e| e.to_string()));
+    testkit::require("the pause binary", found.clone())
 }
 
 /// Whether PID namespaces can be made here (as root or rootless).
 pub fn namespaces() -> bool {
-    nsproc::require("PID namespaces", nsproc::isolation()).is_some()
+    testkit::require("PID namespaces", testkit::isolation()).is_some()
 }
 
 /// Whether we are root (bind mounts in the host's mount namespace, veths,
@@ -36,7 +36,7 @@ pub fn root(what: &str) -> bool {
     } else {
         Err("not root".to_string())
     };
-    nsproc::require(what, check).is_some()
+    testkit::require(what, check).is_some()
 }
 
 /// A pod whose PID 1 is `kind`, started from the real binaries.
@@ -61,6 +61,10 @@ pub fn pod_with(kind: InitKind, extra: &[nsproc::NsKind]) -> Option<Pod> {
         InitKind::Once => InitProgram {
             path: bin(),
             args: vec!["init-once".into()],
+        },
+        InitKind::Loop => InitProgram {
+            path: bin(),
+            args: vec!["init-loop".into()],
         },
     };
     Some(Pod::start_program(kind, &program, extra).expect("start the pod"))

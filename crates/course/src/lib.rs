@@ -1,0 +1,17 @@
+//! The labs as a course: the exercise format ([`manifest`]), the course
+//! tree ([`course`]), the checker ([`check`], [`runner`]), the progress
+//! file ([`progress`]), the student edition ([`edition`]) and the command
+//! line ([`cli`]). Every sentence for students is in [`messages`].
+
+pub mod check;
+pub mod cli;
+pub mod course;
+pub mod edition;
+pub mod manifest;
+pub mod messages;
+pub mod outcome;
+pub mod progress;
+pub mod runner;
+pub mod watch;
+
+pub use cli::main_with;

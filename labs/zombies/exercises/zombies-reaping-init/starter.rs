@@ -1,0 +1,55 @@
+//! An init that does PID 1's job: on every SIGCHLD it reaps *every* child
+//! that has exited, in a loop, not just one. Standard signals do not queue:
+//! one pending SIGCHLD may stand for many exits, so one `waitpid` per signal
+//! (the `once` init) leaves zombies behind.
+//!
+//! It announces that it is ready by renaming itself [`LOOP_READY`] once its
+//! handler is in place. Exercise: write the handler `reap_all` (the TODO below).
+//! Check it with `cargo xtask exercise check zombies-reaping-init`.
+
+use nix::errno::Errno;
+use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+
+use crate::inits::{announce, drop_runtime_handlers};
+
+/// The name `init-loop` takes once it is ready.
+pub const LOOP_READY: &str = "init-loop";
+
+// ANCHOR: reap_all
+/// Reaps every child that has exited, and returns as soon as none is left
+/// to reap: `WNOHANG` keeps the handler from blocking on children that are
+/// still alive. Only async-signal-safe calls; errno is restored for the
+/// code the signal interrupted.
+extern "C" fn reap_all(_: libc::c_int) {
+    let saved = Errno::last_raw();
+    // TODO: reap. The `once` init calls waitpid once here, and the lab shows
+    // what that leaves behind when 1000 orphans exit together.
+    // - How many exits can one pending SIGCHLD stand for?
+    // - When should the handler stop, so that it never blocks on a child
+    //   that is still running? Which waitpid results mean "stop"?
+    // - Only async-signal-safe calls here: no printing, no allocating.
+    todo!("reap the children that have exited");
+    #[allow(unreachable_code)]
+    Errno::set_raw(saved);
+}
+// ANCHOR_END: reap_all
+
+/// An init that reaps all its children on every SIGCHLD.
+pub fn run_loop() -> ! {
+    drop_runtime_handlers();
+    let action = SigAction::new(
+        SigHandler::Handler(reap_all),
+        SaFlags::SA_NOCLDSTOP | SaFlags::SA_RESTART,
+        SigSet::empty(),
+    );
+    // SAFETY: the handler only calls waitpid, which is async-signal-safe.
+    if let Err(errno) = unsafe { sigaction(Signal::SIGCHLD, &action) } {
+        eprintln!("init-loop: could not install the SIGCHLD handler: {errno}");
+        std::process::exit(3);
+    }
+    announce(LOOP_READY);
+    loop {
+        nix::unistd::pause();
+    }
+}
