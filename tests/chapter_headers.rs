@@ -62,12 +62,24 @@ struct Header {
 }
 
 fn header(page: &str, labels: &Labels) -> Result<Header, String> {
-    let mut lines = page.lines().skip_while(|line| !line.starts_with("# ")).skip(1);
-    let first = lines.by_ref().find(|line| !line.trim().is_empty()).unwrap_or_default();
+    let mut lines = page
+        .lines()
+        .skip_while(|line| !line.starts_with("# "))
+        .skip(1);
+    let first = lines
+        .by_ref()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or_default();
     if first.trim() != labels.title {
-        return Err(format!("does not open with `{}` after its title (found `{first}`)", labels.title));
+        return Err(format!(
+            "does not open with `{}` after its title (found `{first}`)",
+            labels.title
+        ));
     }
-    let block: Vec<&str> = lines.by_ref().take_while(|line| line.starts_with('>')).collect();
+    let block: Vec<&str> = lines
+        .by_ref()
+        .take_while(|line| line.starts_with('>'))
+        .collect();
     let has = |label: &str| block.iter().any(|line| line.starts_with(label));
     for label in [labels.learn, labels.need, labels.time] {
         if !has(label) {
@@ -80,7 +92,10 @@ fn header(page: &str, labels: &Labels) -> Result<Header, String> {
         .skip(1)
         .take_while(|line| line.starts_with("> - "))
         .count();
-    let time_line = block.iter().find(|line| line.starts_with(labels.time)).unwrap();
+    let time_line = block
+        .iter()
+        .find(|line| line.starts_with(labels.time))
+        .unwrap();
     let minutes = time_line
         .split(|c: char| !c.is_ascii_digit())
         .find(|part| !part.is_empty())
@@ -96,7 +111,10 @@ fn header(page: &str, labels: &Labels) -> Result<Header, String> {
         .find(|line| line.trim_start().starts_with("{{#include"))
         .map(|line| line.trim().to_string());
     if include.is_none() && !rest[run_at].contains(labels.nothing_to_run) {
-        return Err(format!("`{}` neither includes commands nor says `{}`", labels.run, labels.nothing_to_run));
+        return Err(format!(
+            "`{}` neither includes commands nor says `{}`",
+            labels.run, labels.nothing_to_run
+        ));
     }
     Ok(Header {
         objectives,
@@ -118,9 +136,14 @@ fn every_teaching_chapter_opens_with_the_same_header_in_both_languages() {
                     if !(2..=4).contains(&found.objectives) {
                         problems.push(format!("{file}: {} objectives (2 to 4)", found.objectives));
                     }
-                    let expected = lab.map(|lab| format!("{{{{#include ../../labs/{lab}/commands/try-it.sh:try-it}}}}"));
+                    let expected = lab.map(|lab| {
+                        format!("{{{{#include ../../labs/{lab}/commands/try-it.sh:try-it}}}}")
+                    });
                     if found.include != expected {
-                        problems.push(format!("{file}: runs {:?}, expected {expected:?}", found.include));
+                        problems.push(format!(
+                            "{file}: runs {:?}, expected {expected:?}",
+                            found.include
+                        ));
                     }
                     seen.push(found);
                 }
@@ -130,7 +153,9 @@ fn every_teaching_chapter_opens_with_the_same_header_in_both_languages() {
         if let [zh, en] = seen.as_slice()
             && zh != en
         {
-            problems.push(format!("{chapter}: the zh and en headers differ: {zh:?} vs {en:?}"));
+            problems.push(format!(
+                "{chapter}: the zh and en headers differ: {zh:?} vs {en:?}"
+            ));
         }
     }
     book_tests::assert_none("chapter headers", &problems);
@@ -147,7 +172,11 @@ fn run_try_it(lab: &str) -> String {
     if !Path::new("/usr/bin/sudo").exists() {
         testkit::exec::write_executable(&sudo, b"#!/bin/sh\n# sudo as root: drop its options (-E), run the command.\nwhile [ \"${1#-}\" != \"$1\" ]; do shift; done\nexec \"$@\"\n").unwrap();
     }
-    let path = format!("{}:{}", shim.display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        shim.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let output = Command::new("bash")
         .arg(&script)
         .current_dir(root())
@@ -160,7 +189,12 @@ fn run_try_it(lab: &str) -> String {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(output.status.success(), "{} failed ({}):\n{text}", script.display(), output.status);
+    assert!(
+        output.status.success(),
+        "{} failed ({}):\n{text}",
+        script.display(),
+        output.status
+    );
     text
 }
 
@@ -168,7 +202,10 @@ fn run_try_it(lab: &str) -> String {
 fn try_it_pause() {
     let out = run_try_it("pause");
     assert!(out.contains("pause.rs "), "{out}");
-    assert!(out.contains("Shutting down, got signal: Terminated") && out.contains("exit status: 0"), "{out}");
+    assert!(
+        out.contains("Shutting down, got signal: Terminated") && out.contains("exit status: 0"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -226,13 +263,24 @@ impl Drop for DemoGuard {
 
 #[test]
 fn try_it_docker_demo() {
-    if testkit::require("Docker", testkit::docker::engine().map_err(|err| err.to_string())).is_none() {
+    if testkit::require(
+        "Docker",
+        testkit::docker::engine().map_err(|err| err.to_string()),
+    )
+    .is_none()
+    {
         return;
     }
     let _guard = DemoGuard;
     let out = run_try_it("docker-demo");
-    assert!(out.lines().any(|line| line == "200"), "the page did not answer 200:\n{out}");
-    assert!(out.contains("    1 65535    /pause"), "PID 1 of the blog is not /pause:\n{out}");
+    assert!(
+        out.lines().any(|line| line == "200"),
+        "the page did not answer 200:\n{out}"
+    );
+    assert!(
+        out.contains("    1 65535    /pause"),
+        "PID 1 of the blog is not /pause:\n{out}"
+    );
 }
 
 #[test]
@@ -240,14 +288,22 @@ fn every_teaching_chapter_has_folded_instructor_notes_in_both_languages() {
     let mut problems = Vec::new();
     for (chapter, _) in CHAPTERS {
         let mut counts = Vec::new();
-        for (lang, summary) in [("zh", "<summary>教师提示</summary>"), ("en", "<summary>Instructor notes</summary>")] {
+        for (lang, summary) in [
+            ("zh", "<summary>教师提示</summary>"),
+            ("en", "<summary>Instructor notes</summary>"),
+        ] {
             let file = format!("src/{lang}/{chapter}.md");
             let page = std::fs::read_to_string(root().join(&file)).unwrap_or_default();
             let Some(start) = page.find("<details class=\"instructor-notes\">") else {
-                problems.push(format!("{file}: no <details class=\"instructor-notes\"> block"));
+                problems.push(format!(
+                    "{file}: no <details class=\"instructor-notes\"> block"
+                ));
                 continue;
             };
-            let block = &page[start..page[start..].find("</details>").map_or(page.len(), |end| start + end)];
+            let block = &page[start
+                ..page[start..]
+                    .find("</details>")
+                    .map_or(page.len(), |end| start + end)];
             if !block.contains(summary) {
                 problems.push(format!("{file}: the notes are not titled {summary}"));
             }
@@ -260,4 +316,33 @@ fn every_teaching_chapter_has_folded_instructor_notes_in_both_languages() {
         }
     }
     book_tests::assert_none("instructor notes", &problems);
+}
+
+/// The real-node chapter's commands are the lab's own test suites, which
+/// `cargo xtask test` runs anyway (about three minutes on two cores, with a
+/// private containerd and Podman each): running them a second time here
+/// would prove nothing new. So this checks that every command is one of
+/// those, on test targets that exist.
+#[test]
+fn try_it_real_node_runs_the_labs_own_suites() {
+    let script = std::fs::read_to_string(root().join("labs/real-node/commands/try-it.sh")).unwrap();
+    let block: Vec<&str> = script
+        .lines()
+        .skip_while(|line| !line.contains("ANCHOR: try-it"))
+        .skip(1)
+        .take_while(|line| !line.contains("ANCHOR_END"))
+        .collect();
+    assert!(!block.is_empty(), "no try-it block");
+    for line in block {
+        let command = line.trim_start_matches("sudo env PATH=\"$PATH\" ");
+        if command == "cargo build -q -p real-node" {
+            continue;
+        }
+        let target = command
+            .strip_prefix("cargo test -q -p real-node --test ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("`{line}` is not a build or a test suite of real-node"));
+        let file = root().join(format!("labs/real-node/tests/{target}.rs"));
+        assert!(file.is_file(), "`{line}` names a test target that does not exist ({})", file.display());
+    }
 }

@@ -166,7 +166,8 @@ fn malformed_quiz_stops_the_build_naming_file_and_line() {
     let dir = scratch_dir("preprocessor-quiz");
     let page = "# A\n\n{{#quiz quizzes/a.toml}}\n";
     write_book(&dir, SUMMARY, REGISTRY, page, Some(page));
-    let good = "[[questions]]\ntype = \"ShortAnswer\"\nprompt.prompt = \"PID?\"\nanswer.answer = \"1\"\n";
+    let good =
+        "[[questions]]\ntype = \"ShortAnswer\"\nprompt.prompt = \"PID?\"\nanswer.answer = \"1\"\n";
     // zh: the second question's multiple choice has no distractors.
     let bad = format!(
         "{good}\n[[questions]]\ntype = \"MultipleChoice\"\nprompt.prompt = \"x\"\n\

@@ -2,33 +2,57 @@
 //! page (the zh-search renderer segments the zh pages with jieba, and
 //! theme/zh-search.js segments the query the same way), a query mixing
 //! English and Chinese works, and English queries find exactly what they
-//! found before, compared with a build whose index was left as mdBook wrote
-//! it.
+//! found before: the same results as with the index mdBook wrote.
 
-use book_tests::build::{build_book_with, built_book};
+use book_tests::build::built_book;
 use book_tests::{chromium, root, scratch_dir};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The same book with the zh-search renderer replaced by one that does
-/// nothing: mdBook's own search index.
-fn unsegmented_book() -> &'static Path {
-    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let built = BUILT.get_or_init(|| {
+/// The same book with mdBook's own search index: a copy of the HTML book
+/// with the index file replaced by the copy the zh-search renderer keeps
+/// (`zh-search/searchindex.unsegmented.js` next to `html/`). One build, so
+/// both have the same pages even while the sources change.
+fn unsegmented_book(site: &Path) -> &'static Path {
+    static COPY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let copy = COPY.get_or_init(|| {
+        let original = site
+            .parent()
+            .unwrap()
+            .join("zh-search/searchindex.unsegmented.js");
         let dest = scratch_dir("search-unsegmented");
-        build_book_with(
-            &dest,
-            &[(
-                "MDBOOK_OUTPUT__ZH_SEARCH__COMMAND",
-                "sh -c 'cat >/dev/null'",
-            )],
-        )
-        .map(|_| dest.join("html"))
+        copy_tree(site, &dest).map_err(|err| format!("copy {}: {err}", site.display()))?;
+        let index = std::fs::read_dir(&dest)
+            .map_err(|err| err.to_string())?
+            .flatten()
+            .map(|entry| entry.path())
+            .find(|path| {
+                path.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("searchindex") && n.ends_with(".js"))
+            })
+            .ok_or("no searchindex-*.js in the built book")?;
+        std::fs::copy(&original, &index).map_err(|err| format!("{}: {err}", original.display()))?;
+        Ok(dest)
     });
-    match built {
+    match copy {
         Ok(dir) => dir,
         Err(message) => panic!("{message}"),
     }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
 }
 
 fn percent_encode(query: &str) -> String {
@@ -135,7 +159,7 @@ fn a_query_mixing_english_and_chinese_finds_a_page_with_both() {
 #[test]
 fn english_queries_find_what_they_found_before() {
     let Some(site) = site() else { return };
-    let before = unsegmented_book();
+    let before = unsegmented_book(&site);
     let mut problems = Vec::new();
     for query in [
         "zombie",
@@ -162,7 +186,7 @@ fn english_queries_find_what_they_found_before() {
 #[test]
 fn without_segmentation_chinese_terms_find_less() {
     let Some(site) = site() else { return };
-    let before = unsegmented_book();
+    let before = unsegmented_book(&site);
     for query in ["僵尸进程", "沙箱镜像"] {
         let (now, then) = (
             results(&site, "zh/index.html", query),

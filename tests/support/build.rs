@@ -36,16 +36,9 @@ pub fn pinned_tools() -> Result<(), String> {
 /// The preprocessor is compiled by a nested `cargo run`; it gets its own
 /// target directory, as the outer `cargo test` holds the lock on target/.
 pub fn build_book(dest: &Path) -> Result<Duration, String> {
-    build_book_with(dest, &[])
-}
-
-/// `build_book` with extra environment variables for mdbook (its
-/// `MDBOOK_<KEY>` configuration overrides).
-pub fn build_book_with(dest: &Path, envs: &[(&str, &str)]) -> Result<Duration, String> {
     let mdbook = tool_program(&BOOK_TOOLS[0]);
     let started = Instant::now();
     let output = Command::new(&mdbook)
-        .envs(envs.iter().copied())
         .arg("build")
         .arg("-d")
         .arg(dest)

@@ -1,7 +1,7 @@
 //! The book's pages as source: what twins must share.
 
-use mdbook_claims::markers::{self, LineKind};
 use mdbook_claims::lang::twin_path;
+use mdbook_claims::markers::{self, LineKind};
 use std::path::Path;
 
 /// The two language directories under src/.

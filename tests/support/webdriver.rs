@@ -125,7 +125,10 @@ impl Browser {
         let response = match (method, body) {
             ("GET", _) => self.agent.get(&url).call(),
             ("DELETE", _) => self.agent.delete(&url).call(),
-            (_, body) => self.agent.post(&url).send_json(body.unwrap_or_else(|| json!({}))),
+            (_, body) => self
+                .agent
+                .post(&url)
+                .send_json(body.unwrap_or_else(|| json!({}))),
         };
         let mut response = response.map_err(|err| format!("{method} {path}: {err}"))?;
         let status = response.status();
@@ -158,7 +161,11 @@ impl Browser {
     /// Runs `script` (a function body; `arguments` holds `args`) and returns
     /// its result.
     pub fn script(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {
-        self.session_call("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
+        self.session_call(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
     }
 
     /// Every element matching the CSS `selector`.
@@ -194,8 +201,12 @@ impl Browser {
 
     /// Types `text` into `element`.
     pub fn type_into(&self, element: &Element, text: &str) -> Result<(), String> {
-        self.session_call("POST", &format!("/element/{}/value", element.0), Some(json!({ "text": text })))
-            .map(drop)
+        self.session_call(
+            "POST",
+            &format!("/element/{}/value", element.0),
+            Some(json!({ "text": text })),
+        )
+        .map(drop)
     }
 
     /// Presses and releases `key` (see [`keys`]) where the focus is.
@@ -203,7 +214,8 @@ impl Browser {
         let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
             {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key},
         ]}]});
-        self.session_call("POST", "/actions", Some(actions)).map(drop)
+        self.session_call("POST", "/actions", Some(actions))
+            .map(drop)
     }
 
     /// The rendered text of `element`.
@@ -214,12 +226,20 @@ impl Browser {
 
     /// An attribute or property of `element` (e.g. `class`, `hidden`).
     pub fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>, String> {
-        let value = self.session_call("GET", &format!("/element/{}/attribute/{name}", element.0), None)?;
+        let value = self.session_call(
+            "GET",
+            &format!("/element/{}/attribute/{name}", element.0),
+            None,
+        )?;
         Ok(value.as_str().map(str::to_string))
     }
 
     /// Waits until `check` holds, polling the page (scripts run async).
-    pub fn wait_for(&self, what: &str, mut check: impl FnMut(&Browser) -> Result<bool, String>) -> Result<(), String> {
+    pub fn wait_for(
+        &self,
+        what: &str,
+        mut check: impl FnMut(&Browser) -> Result<bool, String>,
+    ) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if check(self)? {

@@ -18,7 +18,9 @@ pub fn load_file(path: &Path, transcripts: TranscriptLookup) -> Result<Quiz, Qui
     let text = std::fs::read_to_string(path).map_err(|err| QuizError {
         file: path.to_path_buf(),
         line: 0,
-        message: format!("cannot read the quiz file: {err}; check the path in the {{{{#quiz}}}} marker"),
+        message: format!(
+            "cannot read the quiz file: {err}; check the path in the {{{{#quiz}}}} marker"
+        ),
     })?;
     load_str(path, &text, transcripts)
 }
@@ -48,14 +50,20 @@ pub fn load_str(path: &Path, text: &str, transcripts: TranscriptLookup) -> Resul
     }
     let parsed: schema::Quiz = toml::from_str(text).map_err(|err| {
         let line = err.span().map_or(1, |span| line_of(text, span.start));
-        fail(line, format!("not a valid mdbook-quiz file: {}", err.message()))
+        fail(
+            line,
+            format!("not a valid mdbook-quiz file: {}", err.message()),
+        )
     })?;
     let extensions: Extensions = toml::from_str(text).map_err(|err| {
         let line = err.span().map_or(1, |span| line_of(text, span.start));
         fail(line, format!("bad `transcript` key: {}", err.message()))
     })?;
     if parsed.multipart.is_some() {
-        return Err(fail(1, "multipart questions are not supported by the book's quizzes".into()));
+        return Err(fail(
+            1,
+            "multipart questions are not supported by the book's quizzes".into(),
+        ));
     }
     let id = path
         .file_stem()
@@ -105,17 +113,23 @@ fn convert(
     match question {
         schema::Question::MultipleChoice(schema::MultipleChoice(fields)) => {
             let (kind, answers) = match fields.answer.answer {
-                schema::MultipleChoiceAnswerFormat::Single(answer) => (Kind::Single, vec![answer.0]),
+                schema::MultipleChoiceAnswerFormat::Single(answer) => {
+                    (Kind::Single, vec![answer.0])
+                }
                 schema::MultipleChoiceAnswerFormat::Multi(answers) => {
                     (Kind::Several, answers.into_iter().map(|a| a.0).collect())
                 }
             };
-            let distractors: Vec<String> = fields.prompt.distractors.into_iter().map(|d| d.0).collect();
+            let distractors: Vec<String> =
+                fields.prompt.distractors.into_iter().map(|d| d.0).collect();
             if answers.is_empty() || answers.iter().any(|a| a.trim().is_empty()) {
                 return Err("a multiple-choice question needs a non-empty `answer.answer`".into());
             }
             if distractors.is_empty() {
-                return Err("a multiple-choice question needs at least one `prompt.distractors` entry".into());
+                return Err(
+                    "a multiple-choice question needs at least one `prompt.distractors` entry"
+                        .into(),
+                );
             }
             let mut all: Vec<String> = answers.iter().chain(&distractors).cloned().collect();
             let mut seen = std::collections::HashSet::new();
@@ -123,12 +137,18 @@ fn convert(
                 return Err(format!("the choice {dup:?} appears twice"));
             }
             if fields.prompt.sort_answers == Some(true) {
-                return Err("`sortAnswers` would order the zh and en choices differently; leave it out".into());
+                return Err(
+                    "`sortAnswers` would order the zh and en choices differently; leave it out"
+                        .into(),
+                );
             }
             let order = match fields.prompt.answer_index {
                 Some(at) if kind == Kind::Single => {
                     if at >= all.len() {
-                        return Err(format!("`answerIndex` {at} is past the last of {} choices", all.len()));
+                        return Err(format!(
+                            "`answerIndex` {at} is past the last of {} choices",
+                            all.len()
+                        ));
                     }
                     let mut order: Vec<usize> = (1..all.len()).collect();
                     order.insert(at, 0);
@@ -137,7 +157,10 @@ fn convert(
                 Some(_) => return Err("`answerIndex` works only with a single right answer".into()),
                 None => permutation(quiz_id, index, all.len()),
             };
-            let shown: Vec<String> = order.iter().map(|&from| std::mem::take(&mut all[from])).collect();
+            let shown: Vec<String> = order
+                .iter()
+                .map(|&from| std::mem::take(&mut all[from]))
+                .collect();
             let correct = order
                 .iter()
                 .enumerate()
@@ -162,7 +185,12 @@ fn convert(
             })
         }
         schema::Question::Tracing(schema::Tracing(fields)) => {
-            let command = fields.prompt.program.trim().trim_start_matches("$ ").to_string();
+            let command = fields
+                .prompt
+                .program
+                .trim()
+                .trim_start_matches("$ ")
+                .to_string();
             if command.is_empty() {
                 return Err("a Tracing question needs `prompt.program` (the command)".into());
             }
@@ -173,11 +201,16 @@ fn convert(
                 (Some(reference), None) => transcripts(reference, &command)?,
                 (None, Some(stdout)) => stdout,
                 (None, None) => {
-                    return Err("a Tracing question needs `transcript = \"<lab>/<id>\"` or `answer.stdout`".into());
+                    return Err(
+                        "a Tracing question needs `transcript = \"<lab>/<id>\"` or `answer.stdout`"
+                            .into(),
+                    );
                 }
             };
             if !fields.answer.does_compile {
-                return Err("`doesCompile = false` has no meaning for a command; set it to true".into());
+                return Err(
+                    "`doesCompile = false` has no meaning for a command; set it to true".into(),
+                );
             }
             // mdbook-quiz's Tracing prompt is only the program: the page
             // asks "what does it print?" in its own language.

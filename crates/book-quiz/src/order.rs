@@ -47,8 +47,9 @@ mod tests {
 
     #[test]
     fn differs_between_questions() {
-        let orders: std::collections::HashSet<_> =
-            (0..6).map(|index| permutation("background", index, 4)).collect();
+        let orders: std::collections::HashSet<_> = (0..6)
+            .map(|index| permutation("background", index, 4))
+            .collect();
         assert!(orders.len() > 1, "every question got the same order");
     }
 }

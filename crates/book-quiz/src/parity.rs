@@ -29,7 +29,11 @@ pub fn differences(zh: &Quiz, en: &Quiz) -> Vec<String> {
             b.line
         );
         if a.kind != b.kind {
-            problems.push(format!("{place}: {} in zh, {} in en", a.kind.name(), b.kind.name()));
+            problems.push(format!(
+                "{place}: {} in zh, {} in en",
+                a.kind.name(),
+                b.kind.name()
+            ));
             continue;
         }
         match a.kind {
@@ -46,7 +50,8 @@ pub fn differences(zh: &Quiz, en: &Quiz) -> Vec<String> {
             }
             Kind::Short | Kind::Output => {
                 let norm = |list: &[String]| {
-                    let mut list: Vec<String> = list.iter().map(|s| s.trim().to_lowercase()).collect();
+                    let mut list: Vec<String> =
+                        list.iter().map(|s| s.trim().to_lowercase()).collect();
                     list.sort();
                     list
                 };

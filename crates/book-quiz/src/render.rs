@@ -49,7 +49,10 @@ fn render_question(quiz_id: &str, index: usize, question: &Question, lang: Lang)
         question.kind.name(),
         escape(&answer.to_string()),
     );
-    out.push_str(&format!("<div class=\"quiz-prompt\" id=\"{qid}-prompt\"><span class=\"quiz-number\">{}.</span> ", index + 1));
+    out.push_str(&format!(
+        "<div class=\"quiz-prompt\" id=\"{qid}-prompt\"><span class=\"quiz-number\">{}.</span> ",
+        index + 1
+    ));
     match question.kind {
         Kind::Output => {
             out.push_str(&format!("<p>{}</p>", escape(words.what_prints)));
@@ -100,7 +103,11 @@ fn render_question(quiz_id: &str, index: usize, question: &Question, lang: Lang)
     ));
     out.push_str("<div class=\"quiz-context\" hidden>");
     if question.kind == Kind::Output {
-        let expected = question.accepted.first().map(String::as_str).unwrap_or_default();
+        let expected = question
+            .accepted
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default();
         out.push_str(&format!(
             "<pre class=\"quiz-expected\"><code>{}</code></pre><p class=\"quiz-source\">{}</p>",
             escape(expected),
@@ -125,7 +132,10 @@ fn markdown(text: &str) -> String {
 fn markdown_inline(text: &str) -> String {
     let html = markdown(text.trim());
     let trimmed = html.trim_end();
-    match trimmed.strip_prefix("<p>").and_then(|rest| rest.strip_suffix("</p>")) {
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|rest| rest.strip_suffix("</p>"))
+    {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => html,
     }

@@ -48,7 +48,10 @@ fn a_good_quiz_loads_with_every_kind() {
     let quiz = load_str(Path::new("zh/quizzes/background.toml"), GOOD, &transcript).unwrap();
     assert_eq!(quiz.id, "background");
     let kinds: Vec<Kind> = quiz.questions.iter().map(|q| q.kind).collect();
-    assert_eq!(kinds, [Kind::Single, Kind::Several, Kind::Short, Kind::Output]);
+    assert_eq!(
+        kinds,
+        [Kind::Single, Kind::Several, Kind::Short, Kind::Output]
+    );
     let lines: Vec<usize> = quiz.questions.iter().map(|q| q.line).collect();
     assert_eq!(lines, [2, 9, 15, 21]);
     let single = &quiz.questions[0];
@@ -56,7 +59,11 @@ fn a_good_quiz_loads_with_every_kind() {
     assert_eq!(single.correct.len(), 1);
     assert_eq!(single.choices[single.correct[0]], "B's own entrypoint");
     let several = &quiz.questions[1];
-    let mut right: Vec<&str> = several.correct.iter().map(|&at| several.choices[at].as_str()).collect();
+    let mut right: Vec<&str> = several
+        .correct
+        .iter()
+        .map(|&at| several.choices[at].as_str())
+        .collect();
     right.sort_unstable();
     assert_eq!(right, ["ipc", "net", "uts"]);
     assert_eq!(quiz.questions[2].accepted, ["SIGCHLD", "CHLD"]);
@@ -67,8 +74,14 @@ fn a_good_quiz_loads_with_every_kind() {
 fn the_output_answer_comes_from_the_transcript_or_the_build_stops() {
     let err = load_str(Path::new("q.toml"), GOOD, &no_transcripts).unwrap_err();
     assert_eq!(err.line, 21);
-    assert!(err.message.contains("no transcript setns/pod-by-hand"), "{err}");
-    let with_stdout = GOOD.replace("answer.doesCompile = true", "answer.doesCompile = true\nanswer.stdout = \"web\"");
+    assert!(
+        err.message.contains("no transcript setns/pod-by-hand"),
+        "{err}"
+    );
+    let with_stdout = GOOD.replace(
+        "answer.doesCompile = true",
+        "answer.doesCompile = true\nanswer.stdout = \"web\"",
+    );
     let err = load_str(Path::new("q.toml"), &with_stdout, &transcript).unwrap_err();
     assert!(err.message.contains("taken from the transcript"), "{err}");
 }
@@ -77,20 +90,44 @@ fn the_output_answer_comes_from_the_transcript_or_the_build_stops() {
 fn malformed_files_name_the_line() {
     let cases = [
         // TOML syntax: the line of the broken value.
-        ("[[questions]]\ntype = \"ShortAnswer\"\nprompt.prompt = \"x\nanswer.answer = \"y\"\n", 3, "not a valid mdbook-quiz file"),
+        (
+            "[[questions]]\ntype = \"ShortAnswer\"\nprompt.prompt = \"x\nanswer.answer = \"y\"\n",
+            3,
+            "not a valid mdbook-quiz file",
+        ),
         // Schema: a multiple choice without its answer.
-        ("[[questions]]\ntype = \"MultipleChoice\"\nprompt.prompt = \"x\"\nprompt.distractors = [\"a\"]\n", 1, "not a valid mdbook-quiz file"),
+        (
+            "[[questions]]\ntype = \"MultipleChoice\"\nprompt.prompt = \"x\"\nprompt.distractors = [\"a\"]\n",
+            1,
+            "not a valid mdbook-quiz file",
+        ),
         // The book's own checks, on the second question.
-        ("[[questions]]\ntype = \"ShortAnswer\"\nprompt.prompt = \"x\"\nanswer.answer = \"y\"\n\n[[questions]]\ntype = \"MultipleChoice\"\nprompt.prompt = \"x\"\nprompt.distractors = []\nanswer.answer = \"a\"\n", 6, "at least one"),
-        ("[[questions]]\ntype = \"MultipleChoice\"\nprompt.prompt = \"x\"\nprompt.distractors = [\"a\"]\nanswer.answer = \"a\"\n", 1, "appears twice"),
-        ("[[questions]]\ntype = \"ShortAnswer\"\ntranscript = \"a/b\"\nprompt.prompt = \"x\"\nanswer.answer = \"y\"\n", 1, "only a Tracing question"),
+        (
+            "[[questions]]\ntype = \"ShortAnswer\"\nprompt.prompt = \"x\"\nanswer.answer = \"y\"\n\n[[questions]]\ntype = \"MultipleChoice\"\nprompt.prompt = \"x\"\nprompt.distractors = []\nanswer.answer = \"a\"\n",
+            6,
+            "at least one",
+        ),
+        (
+            "[[questions]]\ntype = \"MultipleChoice\"\nprompt.prompt = \"x\"\nprompt.distractors = [\"a\"]\nanswer.answer = \"a\"\n",
+            1,
+            "appears twice",
+        ),
+        (
+            "[[questions]]\ntype = \"ShortAnswer\"\ntranscript = \"a/b\"\nprompt.prompt = \"x\"\nanswer.answer = \"y\"\n",
+            1,
+            "only a Tracing question",
+        ),
         ("", 1, "no [[questions]]"),
     ];
     for (text, line, says) in cases {
         let err = load_str(Path::new("en/quizzes/x.toml"), text, &transcript).unwrap_err();
         assert_eq!(err.line, line, "{text:?} -> {err}");
         assert!(err.message.contains(says), "{text:?} -> {err}");
-        assert!(err.to_string().starts_with(&format!("en/quizzes/x.toml:{line}: ")), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with(&format!("en/quizzes/x.toml:{line}: ")),
+            "{err}"
+        );
     }
 }
 
@@ -106,12 +143,24 @@ fn parity_catches_a_moved_right_answer_and_a_changed_kind() {
         "prompt.distractors = [\"B's own entrypoint\", \"container A's entrypoint\"]\nanswer.answer = \"`/pause`\"",
         1,
     );
-    let en = load_str(Path::new("en/quizzes/background.toml"), &swapped, &transcript).unwrap();
-    assert_eq!(zh.questions[0].correct, en.questions[0].correct, "positions depend on the text");
+    let en = load_str(
+        Path::new("en/quizzes/background.toml"),
+        &swapped,
+        &transcript,
+    )
+    .unwrap();
+    assert_eq!(
+        zh.questions[0].correct, en.questions[0].correct,
+        "positions depend on the text"
+    );
     let short = GOOD.replace("answer.answer = \"SIGCHLD\"", "answer.answer = \"SIGTERM\"");
     let en = load_str(Path::new("en/quizzes/background.toml"), &short, &transcript).unwrap();
     assert_eq!(parity::differences(&zh, &en).len(), 1);
-    let fewer = GOOD.split("[[questions]]").take(3).collect::<Vec<_>>().join("[[questions]]");
+    let fewer = GOOD
+        .split("[[questions]]")
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("[[questions]]");
     let en = load_str(Path::new("en/quizzes/background.toml"), &fewer, &transcript).unwrap();
     assert!(parity::differences(&zh, &en)[0].contains("has 4 questions"));
 }

@@ -19,18 +19,45 @@ impl Drop for Scratch {
     }
 }
 
-/// The reference's lines a starter does not have: what would give the
-/// answer away (code, not comments; long enough to be distinctive).
-fn distinctive_lines(exercise: &Exercise, root: &Path) -> Vec<String> {
-    let reference = std::fs::read_to_string(exercise.module_path(root)).unwrap();
+/// The reference's lines that would give the answer away: code (not
+/// comments), not in the starter, and found nowhere else in the full tree
+/// but in the module and the exercise's own folder (a line shared with
+/// other code is an idiom, not the answer).
+fn distinctive_lines(
+    exercise: &Exercise,
+    root: &Path,
+    others: &[(PathBuf, String)],
+) -> Vec<String> {
+    let module = exercise.module_path(root);
+    let reference = std::fs::read_to_string(&module).unwrap();
     let starter = std::fs::read_to_string(exercise.starter_path()).unwrap();
     let starter: Vec<&str> = starter.lines().map(str::trim).collect();
+    let elsewhere: Vec<&str> = others
+        .iter()
+        .filter(|(path, _)| *path != module && !path.starts_with(&exercise.dir))
+        .map(|(_, text)| text.as_str())
+        .collect();
     reference
         .lines()
         .map(str::trim)
         .filter(|l| l.len() >= 16 && !l.starts_with("//") && !l.starts_with('#'))
         .filter(|l| !starter.contains(l))
+        .filter(|l| !elsewhere.iter().any(|text| text.contains(l)))
         .map(String::from)
+        .collect()
+}
+
+/// Every readable text file under `root` (absolute paths), outside build output.
+fn texts_under(root: &Path) -> Vec<(PathBuf, String)> {
+    runner::files_under(root)
+        .unwrap()
+        .into_iter()
+        .filter_map(|rel| {
+            Some((
+                root.join(&rel),
+                std::fs::read_to_string(root.join(rel)).ok()?,
+            ))
+        })
         .collect()
 }
 
@@ -45,17 +72,26 @@ fn a_student_edition_has_no_solution_and_checks_work() {
     assert!(edition.student_edition && !full.student_edition);
     assert_eq!(edition.exercises.len(), full.exercises.len());
 
-    // No reference solution, no wrong solution, no grading test.
+    // No reference solution, no wrong solution, no grading test. The hints
+    // (exercise.toml) are shipped on purpose: level 3 is meant to come close.
     let files = runner::files_under(&out).unwrap();
-    let texts: Vec<(PathBuf, String)> = files
-        .iter()
-        .filter_map(|rel| Some((rel.clone(), std::fs::read_to_string(out.join(rel)).ok()?)))
+    let full_texts = texts_under(&full.root);
+    let texts: Vec<(PathBuf, String)> = texts_under(&out)
+        .into_iter()
+        .filter(|(path, _)| path.file_name().is_none_or(|n| n != "exercise.toml"))
         .collect();
     let mut leaks = Vec::new();
     for exercise in &full.exercises {
-        for line in distinctive_lines(exercise, &full.root) {
-            for (rel, text) in &texts {
+        let lines = distinctive_lines(exercise, &full.root, &full_texts);
+        assert!(
+            !lines.is_empty(),
+            "{}: no line of the reference is its own",
+            exercise.name
+        );
+        for line in lines {
+            for (path, text) in &texts {
                 if text.contains(&line) {
+                    let rel = path.strip_prefix(&out).unwrap_or(path);
                     leaks.push(format!(
                         "{}: {} holds {line:?}",
                         exercise.name,

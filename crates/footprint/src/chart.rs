@@ -45,6 +45,19 @@ fn label(row: &Row, lang: Lang) -> String {
     }
 }
 
+/// The machine and the date, the few English words of the machine line
+/// (see `machine()` in main.rs) said in Chinese for the Chinese chart.
+fn machine_line(run: &Run, lang: Lang) -> String {
+    let line = format!("{} · {}", run.machine, run.date);
+    match lang {
+        Lang::En => line,
+        Lang::Zh => line
+            .replace(" CPUs", " 个 CPU")
+            .replace("load average ", "开始时负载 ")
+            .replace(" at the start", ""),
+    }
+}
+
 /// The chart of `run`, its words in `lang`.
 pub fn svg(run: &Run, lang: Lang) -> String {
     let rows: Vec<&Row> = run.rows.iter().filter(|r| r.missing.is_none()).collect();
@@ -67,7 +80,7 @@ pub fn svg(run: &Run, lang: Lang) -> String {
          <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
          <text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">{title}</text>\n\
          <text x=\"10\" y=\"38\" fill=\"#555\">{}</text>\n",
-        escape(&format!("{} · {}", run.machine, run.date))
+        escape(&machine_line(run, lang))
     );
     for (m, metric) in METRICS.iter().enumerate() {
         let top = 50.0 + m as f64 * panel_h;
@@ -138,7 +151,8 @@ mod tests {
             ..Row::default()
         };
         Run {
-            machine: "m".into(),
+            machine: "x86_64, CPU, 2 CPUs, 7.6 GiB, Linux 6.1, load average 1 2 3 at the start"
+                .into(),
             date: "d".into(),
             quick: true,
             idle_seconds: 1,
@@ -162,11 +176,25 @@ mod tests {
             assert!(chart.starts_with("<svg") && chart.ends_with("</svg>\n"));
             assert!(chart.contains("0.0100x"), "the ratio of pause-tiny's bar");
         }
-        for words in ["倍数", "二进制", "无 libc", "Debian 软件包", "无数据"] {
+        for words in [
+            "倍数",
+            "二进制",
+            "无 libc",
+            "Debian 软件包",
+            "无数据",
+            "开始时负载 1 2 3",
+        ] {
             assert!(zh.contains(words), "{words} missing from the zh chart");
             assert!(!en.contains(words), "{words} in the en chart");
         }
-        for words in ["ratio to", "binary", "no libc", "(Debian)", "n/a"] {
+        for words in [
+            "ratio to",
+            "binary",
+            "no libc",
+            "(Debian)",
+            "n/a",
+            "load average",
+        ] {
             assert!(en.contains(words), "{words} missing from the en chart");
             assert!(!zh.contains(words), "{words} in the zh chart");
         }

@@ -4,7 +4,6 @@
 //! pause-tiny's, which is this lab's product: `pause-rs:<version>-tiny`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::peers::Peer;
 
@@ -15,15 +14,7 @@ pub fn tiny_tag() -> String {
 
 /// Whether a Docker engine answers.
 pub fn docker_available() -> Result<(), String> {
-    let out = Command::new("docker")
-        .args(["info", "--format", "{{.ServerVersion}}"])
-        .output()
-        .map_err(|e| format!("docker is not installed ({e})"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err("the Docker engine does not answer (start dockerd)".into())
-    }
+    testkit::docker::engine().map(drop).map_err(String::from)
 }
 
 /// Builds `peer`'s image in `work` and returns its size in bytes. The
@@ -77,19 +68,7 @@ pub fn image_size(root: &Path, peer: &Peer, work: &Path) -> Result<u64, String> 
 /// names (resolved through symbolic links).
 fn files_needed(binary: &Path) -> Result<Vec<PathBuf>, String> {
     let mut files = vec![binary.to_path_buf()];
-    let out = Command::new("ldd")
-        .arg(binary)
-        .output()
-        .map_err(|e| e.to_string())?;
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let path = line
-            .split_whitespace()
-            .find(|word| word.starts_with('/'))
-            .map(PathBuf::from);
-        if let Some(path) = path {
-            files.push(path);
-        }
-    }
+    files.extend(testkit::elf::shared_libraries(binary).map_err(String::from)?);
     Ok(files)
 }
 
@@ -100,16 +79,5 @@ fn copy(from: &Path, to: &Path) -> Result<(), String> {
 }
 
 fn docker(args: &[&str]) -> Result<String, String> {
-    let out = Command::new("docker")
-        .args(args)
-        .output()
-        .map_err(|e| format!("run docker: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "docker {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    testkit::docker::docker(args).map_err(String::from)
 }

@@ -263,7 +263,8 @@ mod tests {
     #[test]
     fn code_is_found_the_way_mdbook_parses_it() {
         // An indented code block, and a span that runs over a line break.
-        let page = "text\n\n    {{#claim indented}}\n\nspan `a\n{{#claim wrapped}}` {{#claim real}}\n";
+        let page =
+            "text\n\n    {{#claim indented}}\n\nspan `a\n{{#claim wrapped}}` {{#claim real}}\n";
         assert_eq!(claim_ids(page), ["real"]);
         // Three backticks inside a paragraph do not open a block.
         assert_eq!(claim_ids("a ```b``` {{#claim c}}\n"), ["c"]);

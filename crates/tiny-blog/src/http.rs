@@ -4,6 +4,7 @@
 //! and curl is happy with a closed connection, so one request per connection
 //! keeps the server small.
 
+use crate::error::{Error, Result};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -21,7 +22,7 @@ pub struct RequestLine {
 }
 
 /// Parses `GET /path HTTP/1.1`.
-pub fn parse_request_line(line: &str) -> Result<RequestLine, String> {
+pub fn parse_request_line(line: &str) -> Result<RequestLine> {
     let mut parts = line.split_whitespace();
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(method), Some(path), Some(version), None)
@@ -32,7 +33,9 @@ pub fn parse_request_line(line: &str) -> Result<RequestLine, String> {
                 path: path.to_string(),
             })
         }
-        _ => Err(format!("not an HTTP request line: {line:?}")),
+        _ => Err(Error::BadInput(format!(
+            "not an HTTP request line: {line:?}"
+        ))),
     }
 }
 

@@ -1,6 +1,7 @@
 //! SysV shared memory, to show that containers share an IPC namespace
 //! (`pod-ipc`): a segment made in one is listed in the other.
 
+use crate::error::{Error, Result};
 use std::fs;
 use std::path::Path;
 
@@ -12,17 +13,19 @@ pub struct Segment {
 }
 
 /// Parses a key written as hex (`0x70617573`) or decimal.
-pub fn parse_key(text: &str) -> Result<i32, String> {
+pub fn parse_key(text: &str) -> Result<i32> {
     let parsed = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
         Some(hex) => u32::from_str_radix(hex, 16).map(|k| k as i32),
         None => text.parse::<i32>(),
     };
     match parsed {
-        Ok(0) => Err("key 0 is IPC_PRIVATE, which no other process can find; pick another".into()),
-        Ok(key) => Ok(key),
-        Err(_) => Err(format!(
-            "key {text:?}: expected a number such as 0x70617573"
+        Ok(0) => Err(Error::BadInput(
+            "key 0 is IPC_PRIVATE, which no other process can find; pick another".into(),
         )),
+        Ok(key) => Ok(key),
+        Err(_) => Err(Error::BadInput(format!(
+            "key {text:?}: expected a number such as 0x70617573"
+        ))),
     }
 }
 
@@ -41,47 +44,35 @@ pub fn parse_table(text: &str) -> Vec<Segment> {
 }
 
 /// The segments of this process's IPC namespace.
-pub fn list(proc_root: &Path) -> Result<Vec<Segment>, String> {
+pub fn list(proc_root: &Path) -> Result<Vec<Segment>> {
     let path = proc_root.join("sysvipc/shm");
-    let text = fs::read_to_string(&path).map_err(|e| {
-        format!(
-            "cannot read {}: {e}; is /proc mounted here?",
-            path.display()
-        )
-    })?;
+    let text = fs::read_to_string(&path)
+        .map_err(|e| Error::proc("read", &path, e, "is /proc mounted here?"))?;
     Ok(parse_table(&text))
 }
 
 /// Makes (or finds) the segment `key` of `bytes` bytes; it outlives this
 /// process and stays until removed or until its IPC namespace goes away.
-pub fn create(key: i32, bytes: usize) -> Result<i32, String> {
+pub fn create(key: i32, bytes: usize) -> Result<i32> {
     // SAFETY: shmget takes plain integers and touches no memory of ours.
     let id = unsafe { libc::shmget(key, bytes, libc::IPC_CREAT | 0o644) };
     if id < 0 {
-        return Err(format!(
-            "shmget({key:#x}, {bytes}): {}",
-            std::io::Error::last_os_error()
-        ));
+        return Err(Error::ipc(format!("shmget({key:#x}, {bytes})")));
     }
     Ok(id)
 }
 
 /// Removes the segment `key` from this IPC namespace.
-pub fn remove(key: i32) -> Result<(), String> {
-    // SAFETY: as above; size 0 and no flags only look the key up.
+pub fn remove(key: i32) -> Result<()> {
+    // SAFETY: shmget takes plain integers; size 0 and no flags only look
+    // the key up.
     let id = unsafe { libc::shmget(key, 0, 0) };
     if id < 0 {
-        return Err(format!(
-            "no segment {key:#x} here: {}",
-            std::io::Error::last_os_error()
-        ));
+        return Err(Error::ipc(format!("no segment {key:#x} here")));
     }
     // SAFETY: IPC_RMID ignores the buffer argument.
     if unsafe { libc::shmctl(id, libc::IPC_RMID, std::ptr::null_mut()) } < 0 {
-        return Err(format!(
-            "remove segment {key:#x}: {}",
-            std::io::Error::last_os_error()
-        ));
+        return Err(Error::ipc(format!("remove segment {key:#x}")));
     }
     Ok(())
 }
@@ -108,10 +99,16 @@ mod tests {
     fn keys_in_hex_or_decimal() {
         assert_eq!(parse_key("0x70617573"), Ok(0x7061_7573));
         assert_eq!(parse_key("42"), Ok(42));
-        assert!(parse_key("0").unwrap_err().contains("IPC_PRIVATE"));
+        assert!(
+            parse_key("0")
+                .unwrap_err()
+                .to_string()
+                .contains("IPC_PRIVATE")
+        );
         assert!(
             parse_key("pause")
                 .unwrap_err()
+                .to_string()
                 .contains("expected a number")
         );
     }

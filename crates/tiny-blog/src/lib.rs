@@ -6,11 +6,15 @@
 //! - [`http`]: just enough HTTP/1.x to answer nginx and curl;
 //! - [`processes`]: a `ps aux`-like list read from `/proc` (`pod-ps`);
 //! - [`namespaces`]: the namespace identities of a process (`pod-ns`);
-//! - [`ipc`]: SysV shared memory, made and listed (`pod-ipc`).
+//! - [`ipc`]: SysV shared memory, made and listed (`pod-ipc`);
+//! - [`error`]: the error every module returns.
 
+pub mod error;
 pub mod http;
 pub mod ipc;
 pub mod namespaces;
 pub mod options;
 pub mod processes;
 pub mod site;
+
+pub use error::{Error, Result};

@@ -3,6 +3,7 @@
 //! Two processes share a namespace exactly when these links read the same,
 //! e.g. `net:[4026532201]`: the number is the namespace's inode.
 
+use crate::error::{Error, Result};
 use std::fs;
 use std::path::Path;
 
@@ -27,14 +28,16 @@ pub fn parse_inode(link: &str) -> Option<u64> {
 
 /// Reads `<proc_root>/<pid>/ns/<kind>` (`pid` may be `self`). Kinds the
 /// kernel lacks (time before Linux 5.6) are `Ok(None)`.
-pub fn read_link(proc_root: &Path, pid: &str, kind: &str) -> Result<Option<String>, String> {
+pub fn read_link(proc_root: &Path, pid: &str, kind: &str) -> Result<Option<String>> {
     let path = proc_root.join(pid).join("ns").join(kind);
     match fs::read_link(&path) {
         Ok(target) => Ok(Some(target.to_string_lossy().into_owned())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!(
-            "cannot read {}: {e}; reading another user's process needs root",
-            path.display()
+        Err(e) => Err(Error::proc(
+            "read",
+            &path,
+            e,
+            "reading another user's process needs root",
         )),
     }
 }
@@ -42,7 +45,7 @@ pub fn read_link(proc_root: &Path, pid: &str, kind: &str) -> Result<Option<Strin
 /// One line per requested kind (all of [`KINDS`] if none): the kind, then
 /// the link, e.g. `pid_for_children  pid:[4026532184]` (the link alone would
 /// not tell `pid` from `pid_for_children`).
-pub fn report(proc_root: &Path, pid: &str, kinds: &[String]) -> Result<String, String> {
+pub fn report(proc_root: &Path, pid: &str, kinds: &[String]) -> Result<String> {
     let wanted: Vec<&str> = if kinds.is_empty() {
         KINDS.to_vec()
     } else {
@@ -51,10 +54,10 @@ pub fn report(proc_root: &Path, pid: &str, kinds: &[String]) -> Result<String, S
     let mut out = String::new();
     for kind in wanted {
         if !KINDS.contains(&kind) {
-            return Err(format!(
+            return Err(Error::BadInput(format!(
                 "unknown namespace {kind:?}; expected one of {}",
                 KINDS.join(", ")
-            ));
+            )));
         }
         if let Some(link) = read_link(proc_root, pid, kind)? {
             out.push_str(&format!("{kind:<17} {link}\n"));
@@ -94,6 +97,6 @@ mod tests {
         let kinds: Vec<_> = text.lines().map(|l| l.split(' ').next().unwrap()).collect();
         assert_eq!(kinds, ["pid", "ipc"]);
         let err = report(Path::new("/proc"), "self", &["network".into()]).unwrap_err();
-        assert!(err.contains("expected one of"), "{err}");
+        assert!(err.to_string().contains("expected one of"), "{err}");
     }
 }

@@ -1,5 +1,6 @@
 //! The server's command line: `tiny-blog [--port N] [--bind ADDR]`.
 
+use crate::error::Error;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 /// The port Ghost listens on, which the seed's nginx.conf proxies to.
@@ -46,7 +47,7 @@ pub const USAGE: &str = "usage: tiny-blog [--port N] [--bind ADDR]
 
 /// Parses the arguments after the program name. Errors say which argument
 /// is wrong and what is expected.
-pub fn parse<I, S>(args: I) -> Result<Request, String>
+pub fn parse<I, S>(args: I) -> Result<Request, Error>
 where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
@@ -63,23 +64,29 @@ where
             inline
                 .clone()
                 .or_else(|| args.next().map(|v| v.as_ref().to_string()))
-                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+                .ok_or_else(|| Error::BadInput(format!("{name} needs a value\n{USAGE}")))
         };
         match name {
             "--port" | "-p" => {
                 let raw = value(name)?;
-                options.port = raw
-                    .parse()
-                    .map_err(|_| format!("--port {raw:?}: expected a number from 0 to 65535"))?;
+                options.port = raw.parse().map_err(|_| {
+                    Error::BadInput(format!("--port {raw:?}: expected a number from 0 to 65535"))
+                })?;
             }
             "--bind" | "-b" => {
                 let raw = value(name)?;
                 options.bind = raw.parse().map_err(|_| {
-                    format!("--bind {raw:?}: expected an IP address such as 0.0.0.0")
+                    Error::BadInput(format!(
+                        "--bind {raw:?}: expected an IP address such as 0.0.0.0"
+                    ))
                 })?;
             }
             "--help" | "-h" => return Ok(Request::Help),
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            other => {
+                return Err(Error::BadInput(format!(
+                    "unknown argument {other:?}\n{USAGE}"
+                )));
+            }
         }
     }
     Ok(Request::Serve(options))
@@ -118,13 +125,13 @@ mod tests {
     #[test]
     fn bad_input_says_what_is_expected() {
         let err = parse(["--port", "http"]).unwrap_err();
-        assert!(err.contains("expected a number"), "{err}");
+        assert!(err.to_string().contains("expected a number"), "{err}");
         let err = parse(["--bind", "localhost"]).unwrap_err();
-        assert!(err.contains("expected an IP address"), "{err}");
+        assert!(err.to_string().contains("expected an IP address"), "{err}");
         let err = parse(["--port"]).unwrap_err();
-        assert!(err.contains("needs a value"), "{err}");
+        assert!(err.to_string().contains("needs a value"), "{err}");
         let err = parse(["--verbose"]).unwrap_err();
-        assert!(err.contains("unknown argument"), "{err}");
+        assert!(err.to_string().contains("unknown argument"), "{err}");
     }
 
     #[test]

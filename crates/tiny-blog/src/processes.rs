@@ -4,6 +4,7 @@
 //! shows what matters for the pod: the PID as seen in the PID namespace of
 //! the `/proc` it reads, the owner, and the command line.
 
+use crate::error::{Error, Result};
 use std::fs;
 use std::path::Path;
 
@@ -52,13 +53,9 @@ pub fn read_process(proc_root: &Path, pid: u32) -> Option<Process> {
 }
 
 /// Every process visible under `proc_root`, by PID.
-pub fn list(proc_root: &Path) -> Result<Vec<Process>, String> {
-    let entries = fs::read_dir(proc_root).map_err(|e| {
-        format!(
-            "cannot list {}: {e}; is /proc mounted here?",
-            proc_root.display()
-        )
-    })?;
+pub fn list(proc_root: &Path) -> Result<Vec<Process>> {
+    let entries = fs::read_dir(proc_root)
+        .map_err(|e| Error::proc("list", proc_root, e, "is /proc mounted here?"))?;
     let mut processes: Vec<Process> = entries
         .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
         .filter_map(|pid| read_process(proc_root, pid))
@@ -155,6 +152,6 @@ mod tests {
     #[test]
     fn missing_proc_says_so() {
         let err = list(Path::new("/no/such/proc")).unwrap_err();
-        assert!(err.contains("is /proc mounted"), "{err}");
+        assert!(err.to_string().contains("is /proc mounted"), "{err}");
     }
 }

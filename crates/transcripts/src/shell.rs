@@ -132,11 +132,16 @@ mod tests {
         let pid = job.trim().to_string();
         assert!(shell.run("sleep 5").is_err());
         drop(shell);
-        let alive = std::path::Path::new("/proc").join(&pid).join("stat");
-        let state = std::fs::read_to_string(alive).unwrap_or_default();
-        assert!(
-            state.is_empty() || state.contains(") Z"),
-            "sleep {pid} survived: {state}"
-        );
+        // SIGKILL takes effect when the job next runs: wait for it to go.
+        let stat = std::path::Path::new("/proc").join(&pid).join("stat");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let gone = || {
+            let state = std::fs::read_to_string(&stat).unwrap_or_default();
+            state.is_empty() || state.contains(") Z")
+        };
+        while !gone() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(gone(), "sleep {pid} survived its shell");
     }
 }

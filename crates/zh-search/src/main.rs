@@ -10,6 +10,9 @@ use zh_search::{
     IndexFile, QUERY_SCRIPT, Segmenter, find_index_file, glossary_terms, segment_index,
 };
 
+/// The copy of mdBook's own index, in this renderer's output directory.
+const UNSEGMENTED: &str = "searchindex.unsegmented.js";
+
 fn run() -> Result<String, String> {
     let mut input = String::new();
     std::io::stdin()
@@ -28,6 +31,11 @@ fn run() -> Result<String, String> {
         .map(|build| build.join("html"))
         .ok_or("the destination has no parent directory")?;
     let path = find_index_file(&html_dir).map_err(|err| err.to_string())?;
+    // Our own output: mdBook's index as it was, so that English search
+    // can be compared with mdBook's own (tests/search.rs).
+    std::fs::create_dir_all(&destination)
+        .and_then(|()| std::fs::copy(&path, destination.join(UNSEGMENTED)))
+        .map_err(|err| format!("cannot keep a copy of {}: {err}", path.display()))?;
     let mut file = IndexFile::read(&path).map_err(|err| err.to_string())?;
     // The glossary's terms are words too (the book's src/zh/glossary.md).
     let root = context.get("root").and_then(|r| r.as_str()).unwrap_or(".");

@@ -108,20 +108,7 @@ fn static_binary(package: &str, bin: &str) -> Result<PathBuf, String> {
 }
 
 /// The shared libraries and the loader in `ldd`'s output, as absolute paths.
-pub fn parse_ldd(text: &str) -> Vec<PathBuf> {
-    text.lines()
-        .filter_map(|line| {
-            let line = line.trim();
-            // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" or
-            // "/lib64/ld-linux-x86-64.so.2 (0x...)"; the vDSO has no file.
-            let path = match line.split_once("=>") {
-                Some((_, right)) => right.split_whitespace().next()?,
-                None => line.split_whitespace().next()?,
-            };
-            path.starts_with('/').then(|| PathBuf::from(path))
-        })
-        .collect()
-}
+pub use testkit::elf::parse_ldd;
 
 /// The files of the nginx image's root, gathered from this machine.
 pub fn nginx_context() -> Result<Context, String> {
@@ -131,21 +118,12 @@ pub fn nginx_context() -> Result<Context, String> {
             "{NGINX_BINARY} is missing: install Debian's nginx (apt-get install nginx-light)"
         ));
     }
-    let ldd = std::process::Command::new("ldd")
-        .arg(binary)
-        .output()
-        .map_err(|e| format!("cannot run ldd: {e}; install Debian's libc-bin"))?;
-    if !ldd.status.success() {
-        return Err(format!(
-            "ldd {NGINX_BINARY} failed: {}",
-            String::from_utf8_lossy(&ldd.stderr)
-        ));
-    }
+    let libraries = testkit::elf::shared_libraries(binary).map_err(String::from)?;
     let context = Context::new("nginx")?;
     let dir = crate_dir().join("images");
     context.copy(&dir.join("nginx/Dockerfile"), "Dockerfile")?;
     context.copy(binary, "rootfs/usr/sbin/nginx")?;
-    for library in parse_ldd(&String::from_utf8_lossy(&ldd.stdout)) {
+    for library in libraries {
         context.copy(&library, &format!("rootfs{}", library.display()))?;
     }
     context.copy(&dir.join("nginx/nginx.conf"), "rootfs/etc/nginx/nginx.conf")?;

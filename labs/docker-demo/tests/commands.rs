@@ -209,7 +209,7 @@ fn the_chapters_commands_build_a_working_pod() {
             .then_some(())
     })
     .unwrap();
-    let after = replay(&script, &values, "after-stop");
+    replay(&script, &values, "after-stop");
     assert_eq!(container_state(&values, "solo"), "running");
 
     // Pause first, then the others: the service comes back.

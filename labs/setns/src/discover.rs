@@ -106,7 +106,6 @@ pub fn find(name: &str, pod: Option<&PodState>) -> Found {
             });
         }
     }
-    if let Some(ns) = pod.and_then(|p| p.namespaces) { for m in views::members(&ns) { found.members.push(Member { id: m.id, own_pid_namespace_init: !m.in_pod_pid_namespace && m.pid_in_namespace == Some(1) }); } }
     for &pause in &found.pauses.clone() {
         add_namespace_members(&mut found, pause);
         find_veths(&mut found, pod, pause);

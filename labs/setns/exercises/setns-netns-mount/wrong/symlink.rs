@@ -10,7 +10,6 @@
 
 use std::path::{Path, PathBuf};
 
-
 use crate::error::{Error, Result};
 
 /// Where `ip netns` (and containerd, under /var/run, a link to /run) keep them.
@@ -31,7 +30,10 @@ pub fn attach(pid: i32, name: &str) -> Result<PathBuf> {
     // A link to the namespace's file is all it takes to find it again.
     let source = format!("/proc/{pid}/ns/net");
     std::os::unix::fs::symlink(&source, &target).map_err(|e| {
-        Error::new(format!("could not link {} to {source}: {e}", target.display()))
+        Error::new(format!(
+            "could not link {} to {source}: {e}",
+            target.display()
+        ))
     })?;
     Ok(target)
 }
