@@ -343,6 +343,10 @@ fn try_it_real_node_runs_the_labs_own_suites() {
             .and_then(|rest| rest.split_whitespace().next())
             .unwrap_or_else(|| panic!("`{line}` is not a build or a test suite of real-node"));
         let file = root().join(format!("labs/real-node/tests/{target}.rs"));
-        assert!(file.is_file(), "`{line}` names a test target that does not exist ({})", file.display());
+        assert!(
+            file.is_file(),
+            "`{line}` names a test target that does not exist ({})",
+            file.display()
+        );
     }
 }

@@ -32,7 +32,8 @@ fn course() -> Course {
 }
 
 fn text(guide: &Guide) -> String {
-    std::fs::read_to_string(root().join(guide.file)).unwrap_or_else(|err| panic!("{}: {err}", guide.file))
+    std::fs::read_to_string(root().join(guide.file))
+        .unwrap_or_else(|err| panic!("{}: {err}", guide.file))
 }
 
 /// The rows `| <part> | <minutes> |` of each table under a `###` heading.
@@ -60,12 +61,19 @@ fn planned_minutes_are_the_exercises_own_and_the_session_fits_90_minutes() {
     for guide in &GUIDES {
         let plans = plans(&text(guide));
         if plans.len() != 2 {
-            problems.push(format!("{}: {} course plans (a session and a day)", guide.file, plans.len()));
+            problems.push(format!(
+                "{}: {} course plans (a session and a day)",
+                guide.file,
+                plans.len()
+            ));
             continue;
         }
         let session: u32 = plans[0].1.iter().map(|(_, m)| m).sum();
         if session != 90 {
-            problems.push(format!("{}: the session plan adds up to {session} minutes", guide.file));
+            problems.push(format!(
+                "{}: the session plan adds up to {session} minutes",
+                guide.file
+            ));
         }
         for (title, rows) in &plans {
             for (part, minutes) in rows {
@@ -81,7 +89,10 @@ fn planned_minutes_are_the_exercises_own_and_the_session_fits_90_minutes() {
                         guide.file, exercise.minutes
                     )),
                     Some(_) => {}
-                    None => problems.push(format!("{} ({title}): no exercise is called {name}", guide.file)),
+                    None => problems.push(format!(
+                        "{} ({title}): no exercise is called {name}",
+                        guide.file
+                    )),
                 }
             }
         }
@@ -89,7 +100,10 @@ fn planned_minutes_are_the_exercises_own_and_the_session_fits_90_minutes() {
         for exercise in &course.exercises {
             let row = format!("{}{}`", guide.exercise_word, exercise.name);
             if !day.iter().any(|part| part.starts_with(&row)) {
-                problems.push(format!("{}: the day's plan has no {}", guide.file, exercise.name));
+                problems.push(format!(
+                    "{}: the day's plan has no {}",
+                    guide.file, exercise.name
+                ));
             }
         }
     }
@@ -101,11 +115,18 @@ fn quotes(text: &str) -> Vec<(String, String, String)> {
     let mut found = Vec::new();
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
-        let Some(spec) = line.strip_prefix("<!-- checker: ").and_then(|s| s.strip_suffix(" -->")) else {
+        let Some(spec) = line
+            .strip_prefix("<!-- checker: ")
+            .and_then(|s| s.strip_suffix(" -->"))
+        else {
             continue;
         };
         let (name, file) = spec.split_once(' ').unwrap_or((spec, ""));
-        assert_eq!(lines.next(), Some("```text"), "a checker quote must follow <!-- checker: {spec} -->");
+        assert_eq!(
+            lines.next(),
+            Some("```text"),
+            "a checker quote must follow <!-- checker: {spec} -->"
+        );
         let quoted: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
         found.push((name.to_string(), file.to_string(), quoted.join("\n")));
     }
@@ -120,7 +141,11 @@ fn quoted_checker_lines_are_what_the_checker_prints_for_that_mistake() {
     for guide in &GUIDES {
         let quotes = quotes(&text(guide));
         if quotes.len() < 5 {
-            problems.push(format!("{}: only {} mistakes quoted", guide.file, quotes.len()));
+            problems.push(format!(
+                "{}: only {} mistakes quoted",
+                guide.file,
+                quotes.len()
+            ));
         }
         for (name, file, quote) in &quotes {
             let Some(exercise) = course.exercises.iter().find(|e| &e.name == name) else {
@@ -128,7 +153,10 @@ fn quoted_checker_lines_are_what_the_checker_prints_for_that_mistake() {
                 continue;
             };
             let Some(wrong) = exercise.wrong.iter().find(|w| &w.file == file) else {
-                problems.push(format!("{}: {name} keeps no wrong solution {file}", guide.file));
+                problems.push(format!(
+                    "{}: {name} keeps no wrong solution {file}",
+                    guide.file
+                ));
                 continue;
             };
             let expected: Vec<String> = exercise
@@ -145,7 +173,12 @@ fn quoted_checker_lines_are_what_the_checker_prints_for_that_mistake() {
                 ));
             }
         }
-        quoted_pairs.push(quotes.into_iter().map(|(n, f, _)| (n, f)).collect::<Vec<_>>());
+        quoted_pairs.push(
+            quotes
+                .into_iter()
+                .map(|(n, f, _)| (n, f))
+                .collect::<Vec<_>>(),
+        );
     }
     if quoted_pairs[0] != quoted_pairs[1] {
         problems.push("the zh and en guides quote different mistakes".into());

@@ -134,7 +134,12 @@ fn the_chapters_commands_build_a_working_pod() {
     // The request to the published port reached the blog through nginx.
     let curl = replay(&script, &values, "curl");
     assert!(curl.contains("Server: nginx/"), "{}", curl);
-    assert!(curl.ends_with("\r\n\r\nok\n"), "{}", curl);
+    assert!(curl.starts_with("HTTP/1.1 200 OK\r\n"), "{}", curl);
+    assert!(
+        curl.contains("\r\n\r\n<!DOCTYPE html>") && curl.contains("<h1>tiny-blog: notes from inside a pod</h1>"),
+        "the front page is not the blog's: {}",
+        curl
+    );
 
     // To Docker, pause is one more container; only it publishes the port.
     let listed = replay(&script, &values, "docker-ps");

@@ -22,8 +22,9 @@ fn c_pause(cc: &str) -> Result<PathBuf, String> {
     testkit::c_pause::compile(cc, &testkit::c_pause::source(), &out).map_err(String::from)
 }
 
-/// Upstream's way (glibc, -Os -static, stripped) gives about 700 KB, the
-/// seed's "300-700KB" image; musl gives about 30 KB; pause-tiny under 1 KiB.
+/// Upstream's way (glibc, -Os -static, stripped) gives the 682,728 bytes the
+/// chapter states (within 10%: glibc's size moves a little between Debian
+/// updates); musl gives about 30 KB; pause-tiny under 1 KiB.
 #[test]
 fn glibc_static_pause_is_about_700_kb_and_musl_about_30_kb() {
     let Some(glibc) = testkit::require("gcc with static glibc (libc6-dev)", c_pause("gcc")) else {
@@ -31,11 +32,14 @@ fn glibc_static_pause_is_about_700_kb_and_musl_about_30_kb() {
     };
     let glibc_bytes = std::fs::metadata(&glibc).unwrap().len();
     eprintln!("C pause, glibc static: {glibc_bytes} bytes");
-    assert!((500_000..=900_000).contains(&glibc_bytes), "{glibc_bytes}");
+    assert!(
+        (614_455..=751_000).contains(&glibc_bytes),
+        "{glibc_bytes} bytes is more than 10% away from the 682,728 the chapter states"
+    );
     if let Some(musl) = testkit::require("musl-gcc (Debian musl-tools)", c_pause("musl-gcc")) {
         let musl_bytes = std::fs::metadata(&musl).unwrap().len();
         eprintln!("C pause, musl static: {musl_bytes} bytes");
-        assert!(musl_bytes < 64 * 1024, "{musl_bytes}");
+        assert!((27_000..=33_000).contains(&musl_bytes), "{musl_bytes} bytes: the chapter says about 30 KB");
     }
     let tiny_bytes = std::fs::metadata(tiny_binary(None).unwrap()).unwrap().len();
     assert!(

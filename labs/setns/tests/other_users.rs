@@ -35,14 +35,18 @@ struct Bins {
 
 impl Bins {
     fn new() -> Bins {
-        let dir = std::env::temp_dir().join(unique_name("setns-demo-users"));
+        // One directory per test: tests of this process run side by side.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(unique_name(&format!("setns-demo-users{n}")));
         std::fs::create_dir_all(&dir).unwrap();
         let bins = Bins { dir };
         for (from, to) in [
             (PathBuf::from(BIN), "setns-demo"),
             (pause_binary(), "pause"),
         ] {
-            std::fs::copy(from, bins.dir.join(to)).unwrap();
+            // Written so that no other test's fork holds it open (ETXTBSY).
+            testkit::exec::copy_executable(&from, &bins.dir.join(to)).unwrap();
         }
         for path in [bins.dir.clone(), bins.cli(), bins.dir.join("pause")] {
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -112,9 +116,7 @@ fn nobody_cannot_hold_the_lock_against_root() {
     let dir = state::pod_dir(&pod.name).unwrap();
     assert_eq!(mode(&root), 0o700, "{}", root.display());
     assert_eq!(mode(&dir), 0o700, "{}", dir.display());
-    for file in [".lock"] {
-        assert_eq!(mode(&root.join(file)), 0o600, "{file}");
-    }
+    assert_eq!(mode(&root.join(".lock")), 0o600, ".lock");
     for file in ["state.json", "forward.log"] {
         assert_eq!(mode(&dir.join(file)), 0o600, "{file}");
     }

@@ -109,6 +109,9 @@ pub fn remove_stale_groups(root: &Path) -> Vec<PathBuf> {
 /// Kills what is left in the group, then removes it (only an empty group
 /// can be removed).
 fn remove_group(path: &Path) {
+    if !path.exists() {
+        return;
+    }
     let procs = fs::read_to_string(path.join("cgroup.procs")).unwrap_or_default();
     for pid in procs.split_whitespace().filter_map(|p| p.parse().ok()) {
         let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
@@ -289,8 +292,9 @@ pub fn run(
         )));
     }
     let name = format!("{GROUP_PREFIX}{}", std::process::id());
+    // Taken over before the group exists: a signal in between would leave it.
+    remove_on_interrupt(find_pids_hierarchy()?.0.join(&name))?;
     let cgroup = PidsCgroup::create(&name, limit)?;
-    remove_on_interrupt(cgroup.path.clone())?;
     let say = |line: String| {
         if !matches!(progress, Progress::Quiet) {
             println!("{line}");
