@@ -136,7 +136,8 @@ fn the_chapters_commands_build_a_working_pod() {
     assert!(curl.contains("Server: nginx/"), "{}", curl);
     assert!(curl.starts_with("HTTP/1.1 200 OK\r\n"), "{}", curl);
     assert!(
-        curl.contains("\r\n\r\n<!DOCTYPE html>") && curl.contains("<h1>tiny-blog: notes from inside a pod</h1>"),
+        curl.contains("\r\n\r\n<!DOCTYPE html>")
+            && curl.contains("<h1>tiny-blog: notes from inside a pod</h1>"),
         "the front page is not the blog's: {}",
         curl
     );

@@ -39,7 +39,10 @@ fn glibc_static_pause_is_about_700_kb_and_musl_about_30_kb() {
     if let Some(musl) = testkit::require("musl-gcc (Debian musl-tools)", c_pause("musl-gcc")) {
         let musl_bytes = std::fs::metadata(&musl).unwrap().len();
         eprintln!("C pause, musl static: {musl_bytes} bytes");
-        assert!((27_000..=33_000).contains(&musl_bytes), "{musl_bytes} bytes: the chapter says about 30 KB");
+        assert!(
+            (27_000..=33_000).contains(&musl_bytes),
+            "{musl_bytes} bytes: the chapter says about 30 KB"
+        );
     }
     let tiny_bytes = std::fs::metadata(tiny_binary(None).unwrap()).unwrap().len();
     assert!(
