@@ -14,8 +14,9 @@ use nix::sys::wait::waitpid;
 
 use crate::{Error, Result};
 
-/// What the subreaper saw.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What the subreaper saw (`--json` prints it; the PIDs of `parents`
+/// become JSON object keys).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SubreaperReport {
     /// Whether `PR_SET_CHILD_SUBREAPER` was set.
     pub subreaper: bool,
@@ -26,20 +27,6 @@ pub struct SubreaperReport {
     pub parents: BTreeMap<i32, usize>,
     /// Orphans we reaped ourselves.
     pub reaped: usize,
-}
-
-impl SubreaperReport {
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "subreaper": self.subreaper,
-            "pid": self.pid,
-            "orphans": self.orphans,
-            "parents": self.parents.iter()
-                .map(|(pid, n)| (pid.to_string(), serde_json::json!(n)))
-                .collect::<serde_json::Map<_, _>>(),
-            "reaped": self.reaped,
-        })
-    }
 }
 
 // ANCHOR: subreaper
