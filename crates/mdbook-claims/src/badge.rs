@@ -23,37 +23,7 @@ mod tests {
     use crate::registry::Registry;
 
     fn registry() -> Registry {
-        Registry::parse(
-            r#"
-[[claim]]
-id = "pid1-is-pause"
-chapter = "hands-on"
-seed = "Pause 容器进程 PID 为 1 <b>"
-zh = "pause 是 PID 1"
-en = "pause is \"PID 1\""
-verdict = "true"
-tests = ["labs/demo/tests/demo.rs::pid_1_is_pause"]
-
-[[claim]]
-id = "default-image"
-chapter = "configuration"
-zh = "默认镜像"
-en = "default image"
-verdict = "outdated"
-sources = ["https://example.org/x (shows x)"]
-pending = "labs/docker-demo"
-
-[[claim]]
-id = "ledger-only"
-chapter = "nowhere"
-zh = "仅账本"
-en = "ledger only"
-verdict = "misleading"
-sources = ["plain text source"]
-"#,
-            "src/claims.toml",
-        )
-        .unwrap()
+        crate::registry::sample()
     }
 
     #[test]
