@@ -149,6 +149,19 @@ fn the_diagram_draws_exactly_the_declared_dependencies() {
     assert_none("ARCHITECTURE.md's dependency diagram", &problems);
 }
 
+/// The naming rule (CONTRIBUTING.md, "A lab"): a crate's folder is its
+/// package's name, so `labs/x` is `cargo test -p x`.
+#[test]
+fn every_folder_is_named_after_its_package() {
+    let problems: Vec<String> = members()
+        .iter()
+        .filter(|m| !m.folder.is_empty())
+        .filter(|m| m.folder.rsplit('/').next() != Some(m.package.as_str()))
+        .map(|m| format!("{} holds package {}", m.folder, m.package))
+        .collect();
+    assert_none("folder and package names", &problems);
+}
+
 #[test]
 fn every_lab_has_a_readme_that_says_how_to_test_it_and_its_chapter() {
     let summary = read(&root().join("src/SUMMARY.md"));

@@ -14,8 +14,8 @@ const CHAPTERS: [(&str, Option<&str>); 8] = [
     ("configuration", None),
     ("characteristics", Some("pause-tiny")),
     ("background", None),
-    ("how-it-works", Some("setns")),
-    ("what-pause-does", Some("zombies")),
+    ("how-it-works", Some("setns-demo")),
+    ("what-pause-does", Some("zombie-reaping")),
     ("pause-in-rust", Some("pause")),
     ("on-a-node", Some("real-node")),
     ("hands-on", Some("docker-demo")),
@@ -219,7 +219,7 @@ fn try_it_zombies() {
     if testkit::require("user namespaces or root", testkit::isolation().map(drop)).is_none() {
         return;
     }
-    let out = run_try_it("zombies");
+    let out = run_try_it("zombie-reaping");
     assert!(out.contains("0 zombies left of 100 orphans"), "{out}");
     assert!(out.contains("100 zombies"), "{out}");
 }
@@ -245,7 +245,7 @@ fn try_it_setns() {
         return;
     }
     let _guard = PodGuard;
-    let out = run_try_it("setns");
+    let out = run_try_it("setns-demo");
     assert!(out.contains("pod my-pod running"), "{out}");
     assert!(out.contains("pod my-pod removed"), "{out}");
 }

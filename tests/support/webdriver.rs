@@ -153,6 +153,12 @@ impl Browser {
             .map(drop)
     }
 
+    /// Closes the browser's window (the page gets `pagehide`, as when a
+    /// reader closes the tab); the session stays until drop.
+    pub fn close_window(&self) -> Result<(), String> {
+        self.session_call("DELETE", "/window", None).map(drop)
+    }
+
     /// Reloads the page.
     pub fn reload(&self) -> Result<(), String> {
         self.session_call("POST", "/refresh", None).map(drop)

@@ -11,7 +11,7 @@ fn no_transcripts(reference: &str, _command: &str) -> Result<String, String> {
 
 fn transcript(reference: &str, command: &str) -> Result<String, String> {
     match (reference, command) {
-        ("setns/pod-by-hand", "setns-demo exec web -- hostname") => Ok("web\n".into()),
+        ("setns-demo/pod-by-hand", "setns-demo exec web -- hostname") => Ok("web\n".into()),
         _ => Err(format!("{reference} has no command `{command}`")),
     }
 }
@@ -38,7 +38,7 @@ answer.alternatives = ["CHLD"]
 
 [[questions]]
 type = "Tracing"
-transcript = "setns/pod-by-hand"
+transcript = "setns-demo/pod-by-hand"
 prompt.program = "setns-demo exec web -- hostname"
 answer.doesCompile = true
 "#;
@@ -75,7 +75,7 @@ fn the_output_answer_comes_from_the_transcript_or_the_build_stops() {
     let err = load_str(Path::new("q.toml"), GOOD, &no_transcripts).unwrap_err();
     assert_eq!(err.line, 21);
     assert!(
-        err.message.contains("no transcript setns/pod-by-hand"),
+        err.message.contains("no transcript setns-demo/pod-by-hand"),
         "{err}"
     );
     let with_stdout = GOOD.replace(

@@ -1,5 +1,6 @@
 //! The labs as a course: the exercise format ([`manifest`]), the course
-//! tree ([`course`]), the checker ([`check`], [`runner`]), the progress
+//! tree ([`course`]), the checker ([`check`], [`runner`], which ends what
+//! the tests leave running: [`leftovers`]), the progress
 //! file ([`progress`]), the student edition ([`edition`]) and the command
 //! line ([`cli`]). Every sentence for students is in [`messages`].
 
@@ -7,6 +8,7 @@ pub mod check;
 pub mod cli;
 pub mod course;
 pub mod edition;
+pub mod leftovers;
 pub mod manifest;
 pub mod messages;
 pub mod outcome;

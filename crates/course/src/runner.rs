@@ -2,6 +2,12 @@
 //! candidate file swapped in, in a scratch copy of the workspace at one
 //! fixed path per lab (`target/course/work-<lab>`) so that only the lab's
 //! crate recompiles between candidates and the real tree is never touched.
+//!
+//! The copies share one target dir (`target/course/target`). That is sound
+//! because a lab's crates are built there from its own copy only, and every
+//! other crate is the same in every copy; no other tree (an edition, say)
+//! may build there: crates that embed their path at compile time
+//! (`env!("CARGO_MANIFEST_DIR")`) would keep that tree's.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -76,7 +82,13 @@ pub fn run_with_target(
             lock.lock()
                 .map_err(|e| format!("lock {}: {e}", lock_path.display()))?;
             sync_tree(root, &work)?;
-            write_if_changed(&exercise.module_path(&work), &source)?;
+            let module = exercise.module_path(&work);
+            write_if_changed(&module, &source)?;
+            // The copies of all labs (and editions) share one target dir, in
+            // which cargo tells a file changed by its mtime only: the lab's
+            // crate may have been built last from another copy, with another
+            // module, after this copy's file was written. Make it newer.
+            touch(&module)?;
             run_checks(&work, exercise, Some(&course.join("target")))
         }
     }
@@ -99,7 +111,13 @@ fn run_checks(tree: &Path, exercise: &Exercise, target: Option<&Path>) -> Result
             .collect();
         let mut cargo = cargo_test(tree, &exercise.package, test, target);
         cargo.arg("--").args(chosen.iter().map(|(_, f)| *f));
-        let out = cargo.output().map_err(|e| format!("cargo: {e}"))?;
+        let run = crate::leftovers::run(&mut cargo)?;
+        for line in &run.leftovers {
+            report
+                .full_output
+                .push_str(&format!("the tests left this running (ended): {line}\n"));
+        }
+        let out = run.output;
         let (stdout, stderr) = (
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr),
@@ -135,6 +153,12 @@ fn cargo_test(tree: &Path, package: &str, test: &str, target: Option<&Path>) -> 
         .args(["test", "--color", "never", "-p", package, "--test", test])
         // A test that would skip for want of something fails instead.
         .env("PAUSE_BOOK_STRICT", "1")
+        // The tests' nested builds (testkit) build this tree, not the one
+        // testkit was compiled in.
+        .env(
+            ROOT_VAR,
+            std::path::absolute(tree).unwrap_or_else(|_| tree.to_path_buf()),
+        )
         .env("RUST_BACKTRACE", "0");
     // PAUSE_BIN and the like would test another binary than the candidate.
     for (key, _) in std::env::vars_os() {
@@ -146,6 +170,19 @@ fn cargo_test(tree: &Path, package: &str, test: &str, target: Option<&Path>) -> 
         cmd.env("CARGO_TARGET_DIR", dir);
     }
     cmd
+}
+
+/// The variable that tells the lab's tests which tree they run in
+/// (`testkit::bins::ROOT_VAR`).
+pub const ROOT_VAR: &str = "PAUSE_BOOK_ROOT";
+
+/// Sets `path`'s modification time to now.
+fn touch(path: &Path) -> Result<(), String> {
+    std::fs::File::options()
+        .append(true)
+        .open(path)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Folders never copied: build output, history, the student's progress.

@@ -131,8 +131,14 @@ fn a_student_edition_has_no_solution_and_checks_work() {
     }
 
     // Every exercise fails as handed out; a reference copied in passes.
-    // (The edition builds in the checker's target dir: its dependencies are built.)
-    let target = full.root.join("target").join("course").join("target");
+    // The edition builds in a target dir of its own, kept between runs: in
+    // the checker's, the labs' crates would keep this tree's paths, which
+    // some embed at compile time (`env!("CARGO_MANIFEST_DIR")`).
+    let target = full
+        .root
+        .join("target")
+        .join("course")
+        .join("target-edition");
     for exercise in edition.exercises.iter().filter(|e| common::selected(e)) {
         if !common::has_needs(exercise) {
             continue;

@@ -23,7 +23,7 @@ mod tests {
     use crate::registry::Registry;
 
     fn registry() -> Registry {
-        crate::registry::sample()
+        crate::registry::tests::sample()
     }
 
     #[test]

@@ -236,7 +236,7 @@ mod tests {
     use super::*;
 
     fn registry() -> Registry {
-        crate::registry::sample()
+        crate::registry::tests::sample()
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! - [`html`]: the one HTML escaper;
 //! - [`book`]: walks mdBook's JSON book, checks twins, rewrites pages;
 //! - [`quiz`]: `{{#quiz <file>}}` markers, rendered by the `book-quiz` crate;
+//! - [`run_button`]: a Run button after each listing of a runnable
+//!   transcript (drawn by theme/runner.js, run by crates/lab-runner);
 //! - [`diagnostic`]: errors that name a file and a line.
 
 pub mod badge;
@@ -22,5 +24,6 @@ pub mod ledger;
 pub mod markers;
 pub mod quiz;
 pub mod registry;
+pub mod run_button;
 
 pub use diagnostic::Diagnostic;

@@ -45,7 +45,9 @@ fn run() -> Result<(), Vec<String>> {
             )]
         })?;
     let root = PathBuf::from(context["root"].as_str().unwrap_or("."));
-    let settings = Settings::from_context(&context);
+    let mut settings = Settings::from_context(&context);
+    settings.runnable =
+        mdbook_claims::run_button::load(&root).map_err(|err| vec![err.to_string()])?;
     let read = |path: &str| std::fs::read_to_string(root.join(path)).ok();
     let book = process(&settings, book, &read)
         .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;

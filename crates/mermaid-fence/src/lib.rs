@@ -50,19 +50,10 @@ pub fn rewrite_fences(content: &str) -> String {
     out
 }
 
-/// HTML-escapes the characters that would otherwise end or open markup.
+/// HTML-escapes the characters that would otherwise end or open markup
+/// (mermaid reads the text back from the `<pre>`, entities decoded).
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '&' => out.push_str("&amp;"),
-            c => out.push(c),
-        }
-    }
-    out
+    html_escape::encode_double_quoted_attribute(text).into_owned()
 }
 
 /// Rewrites the content of every chapter of an mdBook `book` (the JSON the

@@ -8,8 +8,10 @@
 //! - [`procfs`]: what `/proc` says about a process or a PID namespace;
 //! - [`wait`]: waiting on readiness instead of sleeping;
 //! - [`spawn`]: starting a program as PID 1 of fresh namespaces;
+//! - [`child`]: the process it started, how it ended, killed on drop;
 //! - [`enter`]: running a program inside the namespaces of another process.
 
+pub mod child;
 pub mod enter;
 pub mod error;
 pub mod namespaces;

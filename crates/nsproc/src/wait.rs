@@ -37,10 +37,20 @@ pub fn wait_until<T>(
 pub fn wait_for_handlers(pid: i32, signals: &[Signal], timeout: Duration) -> Result<()> {
     let names: Vec<&str> = signals.iter().map(|s| s.as_str()).collect();
     let what = format!("process {pid} to install handlers for {}", names.join(", "));
-    wait_until(timeout, &what, || {
-        let status = procfs::status(pid).ok()?;
-        signals.iter().all(|&s| status.catches(s)).then_some(())
-    })
+    // A process that has ended will never install them: say so at once
+    // instead of waiting out the timeout.
+    let ended = wait_until(timeout, &what, || match procfs::status(pid) {
+        Err(_) => Some(true),
+        Ok(status) if status.state == 'Z' || status.state == 'X' => Some(true),
+        Ok(status) => signals.iter().all(|&s| status.catches(s)).then_some(false),
+    })?;
+    if ended {
+        return Err(Error::new(
+            format!("wait for {what}"),
+            "it exited before installing them (see its output for why)",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -56,6 +66,24 @@ mod tests {
         })
         .unwrap();
         assert_eq!(got, 3);
+    }
+
+    #[test]
+    fn a_process_that_exits_is_reported_at_once() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id() as i32;
+        // Wait until it is a zombie (not reaped yet) or gone.
+        wait_until(Duration::from_secs(10), "true to exit", || {
+            procfs::status(pid).map_or(Some(()), |s| (s.state == 'Z').then_some(()))
+        })
+        .unwrap();
+        let started = std::time::Instant::now();
+        let err = wait_for_handlers(pid, &[Signal::SIGTERM], Duration::from_secs(30))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("exited before installing"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(5), "{err}");
+        child.wait().unwrap();
     }
 
     #[test]

@@ -12,10 +12,37 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::run::{cargo, output_of, stdout_of};
 
-/// The root of the Cargo workspace (this crate lives in `crates/testkit`).
+/// The variable naming the project tree the tests run in. The course's
+/// checker sets it: it runs a lab's tests in scratch copies of the project
+/// that share one target dir, and cargo compiles this crate once for all of
+/// them (a path package has the same fingerprint in every copy), so the
+/// compile-time `CARGO_MANIFEST_DIR` names whichever copy came first.
+pub const ROOT_VAR: &str = "PAUSE_BOOK_ROOT";
+
+/// The root of the Cargo workspace the tests run in: [`ROOT_VAR`] when it
+/// names a workspace, else the one this crate was compiled in (it lives in
+/// `crates/testkit`).
 pub fn workspace_root() -> PathBuf {
+    checked_root().unwrap_or_else(|_| compiled_root())
+}
+
+fn compiled_root() -> PathBuf {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     here.ancestors().nth(2).unwrap_or(here).to_path_buf()
+}
+
+/// As [`workspace_root`], but a [`ROOT_VAR`] that names no workspace is an
+/// error: the nested builds must not build another tree than the one asked for.
+pub fn checked_root() -> Result<PathBuf> {
+    root_from(std::env::var_os(ROOT_VAR))
+}
+
+fn root_from(var: Option<std::ffi::OsString>) -> Result<PathBuf> {
+    match var.map(PathBuf::from) {
+        None => Ok(compiled_root()),
+        Some(dir) if dir.is_absolute() && dir.join("Cargo.toml").is_file() => Ok(dir),
+        Some(dir) => Err(Error::BadRoot { var: ROOT_VAR, dir }),
+    }
 }
 
 /// The variable that overrides binary `bin`: `pause-tiny` -> `PAUSE_TINY_BIN`.
@@ -39,7 +66,7 @@ pub fn workspace_binary(package: &str, bin: &str) -> Result<PathBuf> {
     if let Some(path) = overridden(bin)? {
         return Ok(path);
     }
-    let root = workspace_root();
+    let root = checked_root()?;
     let target = root.join("target").join("lab-bins");
     output_of(
         cargo()
@@ -66,7 +93,7 @@ pub const STATIC_RUSTFLAGS: &str =
 /// [`STATIC_RUSTFLAGS`] in a target directory of its own so the flags do not
 /// invalidate the ordinary builds. Checked to need no dynamic loader.
 pub fn workspace_static_binary(package: &str, bin: &str) -> Result<PathBuf> {
-    let root = workspace_root();
+    let root = checked_root()?;
     let target_dir = root.join("target").join("static");
     let triple = host_triple()?;
     output_of(
@@ -98,7 +125,7 @@ pub fn tiny_binary(target: Option<&str>) -> Result<PathBuf> {
     {
         return Ok(path);
     }
-    let root = workspace_root();
+    let root = checked_root()?;
     let target_dir = root.join("target").join("tiny");
     let mut build = cargo();
     build
@@ -148,6 +175,26 @@ mod tests {
     #[test]
     fn workspace_root_holds_the_book() {
         assert!(workspace_root().join("book.toml").is_file());
+    }
+
+    #[test]
+    fn the_root_variable_names_the_tree_or_is_refused() {
+        let copy = std::env::temp_dir().join(format!("testkit-root-{}", std::process::id()));
+        std::fs::create_dir_all(&copy).unwrap();
+        std::fs::write(copy.join("Cargo.toml"), "[workspace]\n").unwrap();
+        let found = root_from(Some(copy.clone().into_os_string()));
+        let empty = copy.join("crates");
+        let refused = root_from(Some(empty.clone().into_os_string()));
+        let relative = root_from(Some("labs".into()));
+        std::fs::remove_dir_all(&copy).unwrap();
+        assert_eq!(found.unwrap(), copy);
+        let message = refused.unwrap_err().to_string();
+        assert!(
+            message.starts_with(&format!("{ROOT_VAR}={}", empty.display())),
+            "{message}"
+        );
+        assert!(relative.is_err());
+        assert_eq!(root_from(None).unwrap(), compiled_root());
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub enum Error {
     /// An override variable (`PAUSE_BIN`, ...) points at nothing.
     #[error("{var}={} names no file: point it at an executable, or unset it to use the workspace's build", path.display())]
     BadOverride { var: String, path: PathBuf },
+    /// The project-root variable (`PAUSE_BOOK_ROOT`) names no workspace.
+    #[error("{var}={} is not the root of the project (an absolute path holding its Cargo.toml): fix it, or unset it to use the tree these tests were built in", dir.display())]
+    BadRoot { var: &'static str, dir: PathBuf },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

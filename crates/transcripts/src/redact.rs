@@ -169,14 +169,33 @@ impl<'a> Redactor<'a> {
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
         for span in spans {
-            out.push_str(&text[at..span.start]);
             let name = self.name(kind, &text[span.clone()]);
-            out.push_str(&name);
             let line_end = text[span.end..]
                 .find('\n')
                 .map_or(text.len(), |i| span.end + i);
             let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
             let in_table = text[line_start..line_end].contains("  ");
+            // A PID column is right-aligned (`{:>8}`): its cell is the spaces
+            // before the number and the number, whose split depends on how
+            // many digits the PID has. The name is right-aligned in that
+            // cell, so a 4-digit and a 5-digit PID give the same line.
+            let spaces_before = text[at.max(line_start)..span.start]
+                .bytes()
+                .rev()
+                .take_while(|&b| b == b' ')
+                .count();
+            let cell = spaces_before + span.len();
+            // Keep one space between columns, unless the cell starts the line.
+            let separator = usize::from(span.start - spaces_before > line_start);
+            if kind == "PID" && in_table && spaces_before > 0 && cell >= name.len() + separator {
+                out.push_str(&text[at..span.start - spaces_before]);
+                out.extend(std::iter::repeat_n(' ', cell - name.len()));
+                out.push_str(&name);
+                at = span.end;
+                continue;
+            }
+            out.push_str(&text[at..span.start]);
+            out.push_str(&name);
             if in_table && text[span.end..].starts_with(' ') {
                 out.extend(std::iter::repeat_n(
                     ' ',
@@ -291,6 +310,14 @@ mod tests {
              member running: host PID PID-B, PID 2 in its PID namespace\n\
              HOST-PID  NET\n   PID-A  x\n   PID-B  y\n\n  PID\n 4242\n"
         );
+        // A right-aligned PID column reads the same whatever the PIDs' widths.
+        let four = "HOST-PID  NET\n    8402  x\n    PID HOST-PID  PID-NS\n      1     8402  pod\n";
+        let five = "HOST-PID  NET\n   28402  x\n    PID HOST-PID  PID-NS\n      1    28402  pod\n";
+        let six = "HOST-PID  NET\n  128402  x\n    PID HOST-PID  PID-NS\n      1   128402  pod\n";
+        let want = "HOST-PID  NET\n   PID-A  x\n    PID HOST-PID  PID-NS\n      1    PID-A  pod\n";
+        for text in [four, five, six] {
+            assert_eq!(redact(&[Redaction::HostPid], text), want, "{text}");
+        }
         // A subreaper that is the orphans' parent stays visibly the same.
         assert_eq!(
             redact(
@@ -307,11 +334,10 @@ mod tests {
 
     #[test]
     fn checkout_paths_become_paths_a_reader_understands() {
-        let text =
-            "1 /work/main/target/lab-bins/debug/pause\nnginx -c /work/main/labs/setns/nginx.conf\n";
+        let text = "1 /work/main/target/lab-bins/debug/pause\nnginx -c /work/main/labs/setns-demo/nginx.conf\n";
         assert_eq!(
             redact(&[Redaction::Checkout], text),
-            "1 /path/to/pause\nnginx -c /path/to/pause-book/labs/setns/nginx.conf\n"
+            "1 /path/to/pause\nnginx -c /path/to/pause-book/labs/setns-demo/nginx.conf\n"
         );
     }
 

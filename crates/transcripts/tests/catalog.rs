@@ -19,7 +19,7 @@ fn every_lab_transcript_is_in_the_catalog_with_known_claims() {
         .iter()
         .filter_map(|c| c["id"].as_str())
         .collect();
-    for lab in ["pause", "setns", "zombies", "docker-demo"] {
+    for lab in ["pause", "setns-demo", "zombie-reaping", "docker-demo"] {
         let files = std::fs::read_dir(root.join("labs").join(lab).join("transcripts")).unwrap();
         for file in files.flatten().map(|f| f.path()) {
             if file.extension().is_some_and(|e| e == "txt") {

@@ -5,12 +5,45 @@
 //! does it for a chosen few, reporting cargo's progress as events (the
 //! progress bar of `cargo xtask serve` draws them). The book-wide tests
 //! (tests/support) use this module too (`xtask::tools`), so they check the same pins.
-//! Only std here: the book-wide tests link it.
+//! Only std and thiserror here: the book-wide tests link it.
 
 use std::io::BufRead;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::Instant;
+
+/// Why the book's tools could not be installed, and what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    /// cargo itself could not be started.
+    #[error("cannot run cargo install: {0}; is cargo on PATH?")]
+    Spawn(#[source] std::io::Error),
+    /// cargo started, but waiting for it failed.
+    #[error("cannot wait for cargo install: {0}")]
+    Wait(#[source] std::io::Error),
+    /// `cargo install` ran and failed; `last_lines` is the end of its output.
+    #[error(
+        "`cargo install --locked {specs}` failed after {}m{:02}s ({status}); its last lines:\n{last_lines}\n\
+         check the network access to crates.io and the messages above",
+        elapsed_secs / 60,
+        elapsed_secs % 60
+    )]
+    Failed {
+        specs: String,
+        elapsed_secs: u64,
+        status: ExitStatus,
+        last_lines: String,
+    },
+    /// The install succeeded, but the tool we run is not the pinned one.
+    #[error(
+        "{binary} reports version {found:?} after installing {pinned}; is another {binary} earlier on PATH?"
+    )]
+    WrongVersion {
+        binary: &'static str,
+        found: Option<String>,
+        pinned: &'static str,
+    },
+}
 
 /// A tool the book needs, installed from crates.io.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,7 +184,7 @@ pub fn parse_progress(line: &str) -> Option<InstallEvent> {
 pub fn install_tools(
     tools: &[BookTool],
     report: &mut dyn FnMut(InstallEvent),
-) -> Result<(), String> {
+) -> Result<(), InstallError> {
     let missing = missing_tools(tools);
     if missing.is_empty() {
         return Ok(());
@@ -171,7 +204,7 @@ pub fn install_tools(
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|err| format!("cannot run cargo install: {err}; is cargo on PATH?"))?;
+        .map_err(InstallError::Spawn)?;
     let mut tail: Vec<String> = Vec::new();
     if let Some(stderr) = child.stderr.take() {
         // The progress line is redrawn with `\r`, other lines end in `\n`.
@@ -192,9 +225,7 @@ pub fn install_tools(
             }
         }
     }
-    let status = child
-        .wait()
-        .map_err(|err| format!("cannot wait for cargo install: {err}"))?;
+    let status = child.wait().map_err(InstallError::Wait)?;
     let elapsed = started.elapsed().as_secs();
     if !status.success() {
         let last: Vec<&str> = tail
@@ -204,27 +235,26 @@ pub fn install_tools(
             .rev()
             .map(String::as_str)
             .collect();
-        return Err(format!(
-            "`cargo install --locked {}` failed after {}m{:02}s ({status}); its last lines:\n{}\n\
-             check the network access to crates.io and the messages above",
-            specs.join(" "),
-            elapsed / 60,
-            elapsed % 60,
-            last.join("\n")
-        ));
+        return Err(InstallError::Failed {
+            specs: specs.join(" "),
+            elapsed_secs: elapsed,
+            status,
+            last_lines: last.join("\n"),
+        });
     }
-    if let Some((tool, found)) = missing_tools(tools).first() {
-        return Err(format!(
-            "{} reports version {:?} after installing {}; is another {} earlier on PATH?",
-            tool.binary, found, tool.version, tool.binary
-        ));
+    if let Some((tool, found)) = missing_tools(tools).into_iter().next() {
+        return Err(InstallError::WrongVersion {
+            binary: tool.binary,
+            found,
+            pinned: tool.version,
+        });
     }
     Ok(())
 }
 
 /// Checks the pinned tools and installs those missing, printing cargo's
 /// output as it comes, an estimate first and the elapsed time at the end.
-pub fn ensure_book_tools() -> Result<(), String> {
+pub fn ensure_book_tools() -> Result<(), InstallError> {
     let missing = tools_to_install();
     if missing.is_empty() {
         return Ok(());
@@ -290,6 +320,28 @@ mod tests {
         );
         assert_eq!(parse_progress("   Compiling serde v1.0.228"), None);
         assert_eq!(parse_progress("    Building [==> ] many/229: x"), None);
+    }
+
+    #[test]
+    fn install_errors_say_what_to_check() {
+        let spawn = InstallError::Spawn(std::io::ErrorKind::NotFound.into());
+        assert!(
+            spawn.to_string().starts_with("cannot run cargo install: "),
+            "{spawn}"
+        );
+        assert!(
+            spawn.to_string().ends_with("; is cargo on PATH?"),
+            "{spawn}"
+        );
+        let wrong = InstallError::WrongVersion {
+            binary: "mdbook",
+            found: Some("0.4.0".into()),
+            pinned: "0.5.4",
+        };
+        assert_eq!(
+            wrong.to_string(),
+            "mdbook reports version Some(\"0.4.0\") after installing 0.5.4; is another mdbook earlier on PATH?"
+        );
     }
 
     #[test]

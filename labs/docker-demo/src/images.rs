@@ -10,6 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::docker::docker;
+use crate::error::{Error, Result};
 
 /// The label every image we build carries, so they can be found and removed.
 pub const LABEL: &str = "org.pause-book.demo";
@@ -55,34 +56,50 @@ fn crate_dir() -> PathBuf {
 pub struct Context(pub PathBuf);
 
 impl Context {
-    pub fn new(what: &str) -> Result<Context, String> {
+    pub fn new(what: &str) -> Result<Context> {
         use std::sync::atomic::{AtomicU32, Ordering};
         static COUNT: AtomicU32 = AtomicU32::new(0);
         let n = COUNT.fetch_add(1, Ordering::Relaxed);
         let dir =
             std::env::temp_dir().join(format!("pause-book-{what}-{}-{n}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+        fs::create_dir_all(&dir).map_err(|source| Error::Io {
+            action: "create",
+            path: dir.clone(),
+            source,
+        })?;
         Ok(Context(dir))
     }
 
     /// Copies `from` (following symlinks, like `cp -L`) to `to` inside.
-    pub fn copy(&self, from: &Path, to: &str) -> Result<(), String> {
+    pub fn copy(&self, from: &Path, to: &str) -> Result<()> {
         let dest = self.0.join(to.trim_start_matches('/'));
         if let Some(parent) = dest.parent() {
-            fs::create_dir_all(parent).map_err(|e| format!("create {}: {e}", parent.display()))?;
+            fs::create_dir_all(parent).map_err(|source| Error::Io {
+                action: "create",
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
         fs::copy(from, &dest)
             .map(|_| ())
-            .map_err(|e| format!("copy {} to {}: {e}", from.display(), dest.display()))
+            .map_err(|source| Error::Io {
+                action: "copy into the image",
+                path: from.to_path_buf(),
+                source,
+            })
     }
 
-    pub fn mkdir(&self, path: &str) -> Result<(), String> {
+    pub fn mkdir(&self, path: &str) -> Result<()> {
         let dir = self.0.join(path.trim_start_matches('/'));
-        fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))
+        fs::create_dir_all(&dir).map_err(|source| Error::Io {
+            action: "create",
+            path: dir,
+            source,
+        })
     }
 
-    fn build(&self, name: &str) -> Result<(), String> {
+    fn build(&self, name: &str) -> Result<()> {
         let label = format!("{LABEL}=1");
         docker([
             "build",
@@ -103,22 +120,20 @@ impl Drop for Context {
     }
 }
 
-fn static_binary(package: &str, bin: &str) -> Result<PathBuf, String> {
-    testkit::workspace_static_binary(package, bin).map_err(|e| e.to_string())
+fn static_binary(package: &str, bin: &str) -> Result<PathBuf> {
+    Ok(testkit::workspace_static_binary(package, bin)?)
 }
 
-/// The shared libraries and the loader in `ldd`'s output, as absolute paths.
-pub use testkit::elf::parse_ldd;
-
 /// The files of the nginx image's root, gathered from this machine.
-pub fn nginx_context() -> Result<Context, String> {
+pub fn nginx_context() -> Result<Context> {
     let binary = Path::new(NGINX_BINARY);
     if !binary.is_file() {
-        return Err(format!(
-            "{NGINX_BINARY} is missing: install Debian's nginx (apt-get install nginx-light)"
-        ));
+        return Err(Error::Missing {
+            what: NGINX_BINARY.into(),
+            fix: "install Debian's nginx (apt-get install nginx-light)",
+        });
     }
-    let libraries = testkit::elf::shared_libraries(binary).map_err(String::from)?;
+    let libraries = testkit::elf::shared_libraries(binary)?;
     let context = Context::new("nginx")?;
     let dir = crate_dir().join("images");
     context.copy(&dir.join("nginx/Dockerfile"), "Dockerfile")?;
@@ -136,14 +151,14 @@ pub fn nginx_context() -> Result<Context, String> {
     Ok(context)
 }
 
-pub fn pause_context() -> Result<Context, String> {
+pub fn pause_context() -> Result<Context> {
     let context = Context::new("pause")?;
     context.copy(&crate_dir().join("images/pause/Dockerfile"), "Dockerfile")?;
     context.copy(&static_binary("pause", "pause")?, "pause")?;
     Ok(context)
 }
 
-pub fn blog_context() -> Result<Context, String> {
+pub fn blog_context() -> Result<Context> {
     let context = Context::new("blog")?;
     let dir = crate_dir().join("images");
     context.copy(&dir.join("blog/Dockerfile"), "Dockerfile")?;
@@ -159,7 +174,7 @@ pub fn blog_context() -> Result<Context, String> {
 }
 
 /// Builds the three images under the names of `set`.
-pub fn build(set: &ImageSet) -> Result<(), String> {
+pub fn build(set: &ImageSet) -> Result<()> {
     pause_context()?.build(&set.pause)?;
     nginx_context()?.build(&set.nginx)?;
     blog_context()?.build(&set.blog)?;
@@ -167,7 +182,7 @@ pub fn build(set: &ImageSet) -> Result<(), String> {
 }
 
 /// Removes the tags of `set` (the layers go when no tag is left).
-pub fn remove(set: &ImageSet) -> Result<(), String> {
+pub fn remove(set: &ImageSet) -> Result<()> {
     let mut errors = Vec::new();
     for name in set.names() {
         if let Err(e) = docker(["rmi", name]) {
@@ -177,12 +192,12 @@ pub fn remove(set: &ImageSet) -> Result<(), String> {
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(errors.join("\n"))
+        Err(Error::Several(errors))
     }
 }
 
 /// The names (`repo:tag`) of every demo image on the engine.
-pub fn list_built() -> Result<Vec<String>, String> {
+pub fn list_built() -> Result<Vec<String>> {
     let filter = format!("label={LABEL}");
     Ok(docker([
         "images",
@@ -200,22 +215,6 @@ pub fn list_built() -> Result<Vec<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ldd_output_gives_libraries_and_loader() {
-        let text = "\tlinux-vdso.so.1 (0x00007ffd)\n\
-                    \tlibz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x00007f6c)\n\
-                    \tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f6c)\n\
-                    \t/lib64/ld-linux-x86-64.so.2 (0x00007f6c)\n";
-        assert_eq!(
-            parse_ldd(text),
-            [
-                PathBuf::from("/lib/x86_64-linux-gnu/libz.so.1"),
-                PathBuf::from("/lib/x86_64-linux-gnu/libc.so.6"),
-                PathBuf::from("/lib64/ld-linux-x86-64.so.2"),
-            ]
-        );
-    }
 
     #[test]
     fn image_names_share_the_tag() {

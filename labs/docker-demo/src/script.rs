@@ -9,6 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::error::{Error, Result};
+
 /// Where the script lives.
 pub fn path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("commands/demo.sh")
@@ -38,11 +40,14 @@ pub struct Run {
 
 impl Script {
     /// Both files, as one script: their anchors are distinct.
-    pub fn load() -> Result<Script, String> {
+    pub fn load() -> Result<Script> {
         let mut text = String::new();
         for path in [path(), pod_path()] {
-            let part = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let part = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+                action: "read",
+                path: path.clone(),
+                source,
+            })?;
             text.push_str(&part);
             text.push('\n');
         }
@@ -57,7 +62,7 @@ impl Script {
 
     /// The lines between `ANCHOR: name` and `ANCHOR_END: name`, as the book
     /// shows them (other anchors' marker lines left out, as mdBook does).
-    pub fn part(&self, name: &str) -> Result<String, String> {
+    pub fn part(&self, name: &str) -> Result<String> {
         let start = format!("ANCHOR: {name}");
         let end = format!("ANCHOR_END: {name}");
         let mut inside = false;
@@ -74,17 +79,16 @@ impl Script {
             }
         }
         if !found {
-            return Err(format!(
-                "neither {} nor {} has `# ANCHOR: {name}`",
-                path().display(),
-                pod_path().display()
-            ));
+            return Err(Error::NoAnchor {
+                name: name.into(),
+                files: [path(), pod_path()],
+            });
         }
         Ok(lines.join("\n") + "\n")
     }
 
     /// The `NAME=value` lines of the `vars` part, in order.
-    pub fn variables(&self) -> Result<Vec<(String, String)>, String> {
+    pub fn variables(&self) -> Result<Vec<(String, String)>> {
         Ok(self
             .part(VARS)?
             .lines()
@@ -99,25 +103,27 @@ impl Script {
 
     /// The `vars` part with some values replaced. Each override must name
     /// a variable the script defines, so a renamed variable fails loudly.
-    pub fn vars_with(&self, overrides: &[(&str, String)]) -> Result<String, String> {
+    pub fn vars_with(&self, overrides: &[(&str, String)]) -> Result<String> {
         let mut vars = self.variables()?;
         for (name, value) in overrides {
-            let slot = vars
-                .iter_mut()
-                .find(|(n, _)| n == name)
-                .ok_or_else(|| format!("the script's vars part defines no {name}"))?;
+            let slot =
+                vars.iter_mut()
+                    .find(|(n, _)| n == name)
+                    .ok_or_else(|| Error::UnknownVariable {
+                        name: name.to_string(),
+                    })?;
             slot.1 = value.clone();
         }
         Ok(vars.iter().map(|(n, v)| format!("{n}={v}\n")).collect())
     }
 
     /// Runs part `name` with `sh -eu`, after the (overridden) variables.
-    pub fn run(&self, name: &str, overrides: &[(&str, String)]) -> Result<Run, String> {
+    pub fn run(&self, name: &str, overrides: &[(&str, String)]) -> Result<Run> {
         let program = format!("{}{}", self.vars_with(overrides)?, self.part(name)?);
         let output = Command::new("sh")
             .args(["-eu", "-c", &program])
             .output()
-            .map_err(|e| format!("cannot run sh: {e}"))?;
+            .map_err(Error::Shell)?;
         Ok(Run {
             success: output.status.success(),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -158,6 +164,7 @@ echo more
             script
                 .part("missing")
                 .unwrap_err()
+                .to_string()
                 .contains("has `# ANCHOR: missing`")
         );
     }

@@ -6,7 +6,7 @@
 //! `PAUSE_BOOK_BLESS=1 cargo test -p docker-demo --test commands` rewrites
 //! the transcripts from a real run (with the script's own names and port).
 
-mod support;
+mod common;
 
 use std::process::Command;
 use std::time::Duration;
@@ -23,9 +23,9 @@ struct Values {
 
 impl Values {
     fn new() -> Values {
-        let images = support::images();
+        let images = common::images();
         let pod = format!("pbt{}", std::process::id());
-        let port = support::free_port().to_string();
+        let port = common::free_port().to_string();
         let overrides = vec![
             ("POD", pod.clone()),
             ("HOST_PORT", port.clone()),
@@ -109,7 +109,7 @@ fn replay(script: &Script, values: &Values, name: &str) -> String {
 
 fn wait_for_http(values: &Values, status: u16) {
     let port: u16 = values.port.parse().unwrap();
-    support::wait_for_status(port, status, &format!("GET / answering {status}"));
+    common::wait_for_status(port, status, &format!("GET / answering {status}"));
 }
 
 fn container_state(values: &Values, name: &str) -> String {
@@ -118,7 +118,7 @@ fn container_state(values: &Values, name: &str) -> String {
 
 #[test]
 fn the_chapters_commands_build_a_working_pod() {
-    if support::engine().is_none() || support::root().is_none() {
+    if common::engine().is_none() || common::root().is_none() {
         return;
     }
     let script = Script::load().unwrap();

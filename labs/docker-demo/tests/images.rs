@@ -1,7 +1,7 @@
 //! The demo's images: built here FROM scratch with no registry, each one a
 //! single layer holding only what its program needs.
 
-mod support;
+mod common;
 
 use docker_demo::docker::docker;
 
@@ -14,10 +14,10 @@ fn image_field(image: &str, template: &str) -> String {
 
 #[test]
 fn each_image_is_one_layer_from_scratch_and_small() {
-    if support::engine().is_none() {
+    if common::engine().is_none() {
         return;
     }
-    let images = support::images();
+    let images = common::images();
     // (image, entrypoint, user, bytes within this range). The hands-on
     // chapter states these: pause "under 1 MB" (its size follows the Rust
     // pause, which other work shrinks), nginx "about 9.8 MB" and the blog

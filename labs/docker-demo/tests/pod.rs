@@ -2,13 +2,13 @@
 //! with testcontainers: every container is removed when its handle drops,
 //! also when an assertion panics.
 
-mod support;
+mod common;
 
 use std::time::{Duration, Instant};
 
+use common::{Answer, http_get, images, ns_link, wait_for_status};
 use docker_demo::docker::host_pid;
 use docker_demo::images::{BLOG_REPO, NGINX_REPO, PAUSE_REPO};
-use support::{Answer, http_get, images, ns_link, wait_for_status};
 use testcontainers::core::wait::ExitWaitStrategy;
 use testcontainers::core::{ExecCommand, IntoContainerPort, WaitFor};
 use testcontainers::runners::SyncRunner;
@@ -63,7 +63,7 @@ impl Pod {
     /// `docker run -p <port>:80 --ipc=shareable pause`, then nginx and the
     /// blog joining it; returns once `GET /` answers 200 through nginx.
     fn start(share_pid: bool) -> Pod {
-        let port = support::free_port();
+        let port = common::free_port();
         let pause = image(PAUSE_REPO)
             .with_mapped_port(port, 80.tcp())
             .with_host_config_modifier(|host| host.ipc_mode = Some("shareable".into()))
@@ -124,7 +124,7 @@ fn exit_code(container: &Container<GenericImage>) -> Option<i64> {
 
 #[test]
 fn the_published_port_reaches_the_blog_through_nginx() {
-    if support::engine().is_none() {
+    if common::engine().is_none() {
         return;
     }
     let pod = Pod::start(true);
@@ -146,7 +146,7 @@ fn the_published_port_reaches_the_blog_through_nginx() {
 
 #[test]
 fn the_blog_sees_pause_as_pid_1_beside_nginx() {
-    if support::engine().is_none() {
+    if common::engine().is_none() {
         return;
     }
     let pod = Pod::start(true);
@@ -163,7 +163,7 @@ fn the_blog_sees_pause_as_pid_1_beside_nginx() {
 
 #[test]
 fn net_ipc_and_pid_namespaces_are_pauses_mount_and_uts_are_not() {
-    if support::engine().is_none() || support::root().is_none() {
+    if common::engine().is_none() || common::root().is_none() {
         return;
     }
     let pod = Pod::start(true);
@@ -202,7 +202,7 @@ fn list_segments(ipc_mode: Option<String>) -> String {
 
 #[test]
 fn a_shared_memory_segment_made_in_the_blog_is_seen_through_pauses_ipc() {
-    if support::engine().is_none() {
+    if common::engine().is_none() {
         return;
     }
     let pod = Pod::start(true);
@@ -216,7 +216,7 @@ fn a_shared_memory_segment_made_in_the_blog_is_seen_through_pauses_ipc() {
 
 #[test]
 fn without_the_pid_namespace_of_pause_the_blog_is_its_own_pid_1() {
-    if support::engine().is_none() {
+    if common::engine().is_none() {
         return;
     }
     let pod = Pod::start(false);
@@ -235,7 +235,7 @@ fn without_the_pid_namespace_of_pause_the_blog_is_its_own_pid_1() {
 
 #[test]
 fn the_blog_is_replaced_while_pause_keeps_its_id_and_namespaces() {
-    if support::engine().is_none() || support::root().is_none() {
+    if common::engine().is_none() || common::root().is_none() {
         return;
     }
     let mut pod = Pod::start(true);
@@ -263,7 +263,7 @@ fn the_blog_is_replaced_while_pause_keeps_its_id_and_namespaces() {
 
 #[test]
 fn stopping_pause_ends_nginx_and_the_blog_when_they_share_its_pid_namespace() {
-    if support::engine().is_none() {
+    if common::engine().is_none() {
         return;
     }
     let pod = Pod::start(true);
@@ -314,7 +314,7 @@ fn interfaces(pid: u32) -> Vec<String> {
 
 #[test]
 fn stopping_pause_strands_nginx_and_the_blog_in_a_dead_network_namespace() {
-    if support::engine().is_none() || support::root().is_none() {
+    if common::engine().is_none() || common::root().is_none() {
         return;
     }
     let pod = Pod::start(false);
@@ -347,7 +347,7 @@ fn stopping_pause_strands_nginx_and_the_blog_in_a_dead_network_namespace() {
 
 #[test]
 fn a_container_joining_pauses_network_cannot_publish_ports() {
-    if support::engine().is_none() {
+    if common::engine().is_none() {
         return;
     }
     let pause = image(PAUSE_REPO)
@@ -356,7 +356,7 @@ fn a_container_joining_pauses_network_cannot_publish_ports() {
     let network = format!("container:{}", pause.id());
     // What `docker run -p 18080:80 --net=container:pause nginx` asks for.
     let refused = image(NGINX_REPO)
-        .with_mapped_port(support::free_port(), 80.tcp())
+        .with_mapped_port(common::free_port(), 80.tcp())
         .with_host_config_modifier(move |host| host.network_mode = Some(network.clone()))
         .start()
         .map(|_| ())

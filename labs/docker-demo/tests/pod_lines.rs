@@ -4,7 +4,7 @@
 //! /pause PID 1 inside the blog, are net, ipc and pid namespaces pause's?
 //! Everything the lines made is removed, also when a check fails.
 
-mod support;
+mod common;
 
 use docker_demo::docker::{docker, host_pid};
 use docker_demo::script::Script;
@@ -19,9 +19,9 @@ struct Pod {
 
 impl Pod {
     fn new() -> Pod {
-        let images = support::images();
+        let images = common::images();
         let prefix = format!("pbx{}", std::process::id());
-        let port = support::free_port();
+        let port = common::free_port();
         let overrides = vec![
             ("POD", prefix.clone()),
             ("HOST_PORT", port.to_string()),
@@ -45,7 +45,7 @@ impl Pod {
 /// the pod's prefix: the lines under test may name theirs differently.
 impl Drop for Pod {
     fn drop(&mut self) {
-        let images = support::images();
+        let images = common::images();
         let mut filters = vec![format!("name=^/{}-", self.prefix)];
         for image in [&images.pause, &images.nginx, &images.blog] {
             filters.push(format!("ancestor={image}"));
@@ -86,7 +86,7 @@ fn pid_of(pod: &Pod, container: &str) -> u32 {
 
 #[test]
 fn the_three_lines_make_the_chapters_pod() {
-    if support::engine().is_none() || support::root().is_none() {
+    if common::engine().is_none() || common::root().is_none() {
         return;
     }
     let pod = Pod::new();
@@ -98,7 +98,7 @@ fn the_three_lines_make_the_chapters_pod() {
         std::time::Duration::from_secs(30),
         &format!("the page on port {} (published by pause)", pod.port),
         || {
-            support::http_get(pod.port, "/")
+            common::http_get(pod.port, "/")
                 .ok()
                 .filter(|a| a.status == 200)
         },
@@ -132,14 +132,14 @@ fn the_three_lines_make_the_chapters_pod() {
         let pid = pid_of(&pod, member);
         for kind in ["net", "ipc", "pid"] {
             assert_eq!(
-                support::ns_link(pid, kind),
-                support::ns_link(pause, kind),
+                common::ns_link(pid, kind),
+                common::ns_link(pause, kind),
                 "{member} is not in pause's {kind} namespace"
             );
         }
         assert_ne!(
-            support::ns_link(pid, "mnt"),
-            support::ns_link(pause, "mnt"),
+            common::ns_link(pid, "mnt"),
+            common::ns_link(pause, "mnt"),
             "{member} shares pause's mount namespace"
         );
     }

@@ -27,6 +27,8 @@ fn not_pid_1_warns_and_keeps_running_until_sigint() {
         .spawn()
         .unwrap();
     let pid = child.id() as i32;
+    // A failure before SIGINT must not leave it running (holding our output).
+    let guard = KillOnDrop(pid);
     let ready = [
         nix::sys::signal::Signal::SIGTERM,
         nix::sys::signal::Signal::SIGINT,
@@ -39,11 +41,23 @@ fn not_pid_1_warns_and_keeps_running_until_sigint() {
     )
     .unwrap();
     let out = child.wait_with_output().unwrap();
+    std::mem::forget(guard); // reaped: the PID is no longer its
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "Warning: pause should be the first process\nShutting down, got signal: Interrupt\n"
     );
+}
+
+/// Kills the process when dropped.
+struct KillOnDrop(i32);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let pid = nix::unistd::Pid::from_raw(self.0);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+        let _ = nix::sys::wait::waitpid(pid, None);
+    }
 }
 
 /// Runs `cargo test -p pause --test conformance` (labs/pause/tests)

@@ -7,6 +7,8 @@
 //! must we: `/proc/PID/status` shows the difference (`SigCgt`, `SigIgn`).
 #![no_main]
 
+mod layout;
+
 use std::ffi::{CStr, c_char, c_int};
 
 use nix::unistd::{Pid, getpid, write};

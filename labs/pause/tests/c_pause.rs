@@ -2,7 +2,7 @@
 //! (compiled here with gcc, as upstream builds it). The suite passing on two
 //! independent implementations shows it tests behaviour, not our code.
 
-mod suite;
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -50,31 +50,31 @@ const SOURCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/c/pause.c");
 #[test]
 fn c_pause_prints_its_version() {
     let Some(bin) = c_pause() else { return };
-    suite::check_version_flag(bin, Some("pause.c HEAD"));
+    common::check_version_flag(bin, Some("pause.c HEAD"));
 }
 
 #[test]
 fn c_pause_not_pid1() {
     let Some(bin) = c_pause() else { return };
-    suite::check_shutdown_not_pid1(bin, Signal::SIGTERM, "Terminated");
-    suite::check_shutdown_not_pid1(bin, Signal::SIGINT, "Interrupt");
-    suite::check_sighup_kills_not_pid1(bin);
+    common::check_shutdown_not_pid1(bin, Signal::SIGTERM, "Terminated");
+    common::check_shutdown_not_pid1(bin, Signal::SIGINT, "Interrupt");
+    common::check_sighup_kills_not_pid1(bin);
 }
 
 #[test]
 fn c_pause_as_pid1() {
     let Some(bin) = c_pause() else { return };
-    suite::check_pid1_sigterm_from_parent(bin);
-    suite::check_pid1_ignores_unhandled_signals(bin);
-    suite::check_pid1_reaps_orphans(bin, 1000);
-    suite::check_pid1_sleeps_again_with_children_left(bin);
-    suite::check_pid1_exit_kills_namespace(bin);
+    common::check_pid1_sigterm_from_parent(bin);
+    common::check_pid1_ignores_unhandled_signals(bin);
+    common::check_pid1_reaps_orphans(bin, 1000);
+    common::check_pid1_sleeps_again_with_children_left(bin);
+    common::check_pid1_exit_kills_namespace(bin);
 }
 
 #[test]
 fn c_pause_idles() {
     let Some(bin) = c_pause() else { return };
-    suite::check_idle(bin, Duration::from_secs(2));
+    common::check_idle(bin, Duration::from_secs(2));
 }
 
 /// A suite that cannot fail proves nothing: each broken variant of the C
@@ -91,26 +91,26 @@ fn broken_pauses_fail_the_matching_checks() {
             "while (waitpid(-1, NULL, WNOHANG) > 0)\n    ;",
             "waitpid(-1, NULL, WNOHANG);",
             |bin| {
-                suite::check_pid1_reaps_orphans(bin, 1000);
+                common::check_pid1_reaps_orphans(bin, 1000);
             },
         ),
         (
             "pause-c-case-sensitive",
             "strcasecmp(argv[i]",
             "strcmp(argv[i]",
-            |bin| suite::check_version_flag(bin, None),
+            |bin| common::check_version_flag(bin, None),
         ),
         (
             "pause-c-catches-segv",
             "  if (catch(SIGTERM",
             "  catch(SIGSEGV, shut_down, 0);\n  if (catch(SIGTERM",
-            |bin| suite::check_shutdown_not_pid1(bin, Signal::SIGTERM, "Terminated"),
+            |bin| common::check_shutdown_not_pid1(bin, Signal::SIGTERM, "Terminated"),
         ),
         (
             "pause-c-ignores-hup",
             "  for (;;)",
             "  signal(SIGHUP, SIG_IGN);\n  for (;;)",
-            suite::check_sighup_kills_not_pid1,
+            common::check_sighup_kills_not_pid1,
         ),
     ];
     // In parallel: most broken variants fail by timing out (BOUND).

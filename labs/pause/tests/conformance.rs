@@ -5,7 +5,7 @@
 //! PAUSE_BIN=/path/to/pause cargo test -p pause --test conformance
 //! ```
 
-mod suite;
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -60,7 +60,7 @@ mod version_flag {
 
     #[test]
     fn prints_the_version_in_any_case_and_position() {
-        suite::check_version_flag(&pause_bin(), expected_version().as_deref());
+        common::check_version_flag(&pause_bin(), expected_version().as_deref());
     }
 }
 
@@ -70,17 +70,17 @@ mod not_pid1 {
 
     #[test]
     fn warns_keeps_running_and_exits_0_on_sigterm() {
-        suite::check_shutdown_not_pid1(&pause_bin(), Signal::SIGTERM, "Terminated");
+        common::check_shutdown_not_pid1(&pause_bin(), Signal::SIGTERM, "Terminated");
     }
 
     #[test]
     fn exits_0_on_sigint() {
-        suite::check_shutdown_not_pid1(&pause_bin(), Signal::SIGINT, "Interrupt");
+        common::check_shutdown_not_pid1(&pause_bin(), Signal::SIGINT, "Interrupt");
     }
 
     #[test]
     fn sighup_kills_it() {
-        suite::check_sighup_kills_not_pid1(&pause_bin());
+        common::check_sighup_kills_not_pid1(&pause_bin());
     }
 }
 
@@ -90,24 +90,24 @@ mod pid1 {
 
     #[test]
     fn no_warning_and_sigterm_from_the_parent_namespace_exits_0() {
-        suite::check_pid1_sigterm_from_parent(&pause_bin());
+        common::check_pid1_sigterm_from_parent(&pause_bin());
     }
 
     #[test]
     fn reaps_1000_orphans() {
-        if let Some(took) = suite::check_pid1_reaps_orphans(&pause_bin(), 1000) {
+        if let Some(took) = common::check_pid1_reaps_orphans(&pause_bin(), 1000) {
             eprintln!("1000 orphans reaped in {took:?}");
         }
     }
 
     #[test]
     fn sleeps_again_while_a_child_lives() {
-        suite::check_pid1_sleeps_again_with_children_left(&pause_bin());
+        common::check_pid1_sleeps_again_with_children_left(&pause_bin());
     }
 
     #[test]
     fn ignores_sighup_and_sigusr1_from_inside() {
-        suite::check_pid1_ignores_unhandled_signals(&pause_bin());
+        common::check_pid1_ignores_unhandled_signals(&pause_bin());
     }
 }
 
@@ -117,7 +117,7 @@ mod pid1_exit {
 
     #[test]
     fn kills_every_process_of_the_namespace() {
-        suite::check_pid1_exit_kills_namespace(&pause_bin());
+        common::check_pid1_exit_kills_namespace(&pause_bin());
     }
 }
 
@@ -127,6 +127,6 @@ mod idle {
 
     #[test]
     fn sleeps_without_cpu_time_or_wakeups() {
-        suite::check_idle(&pause_bin(), Duration::from_secs(2));
+        common::check_idle(&pause_bin(), Duration::from_secs(2));
     }
 }

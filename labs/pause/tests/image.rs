@@ -1,4 +1,4 @@
-//! The image `cargo xtask image` builds: FROM scratch, one file `/pause`,
+//! The image `cargo xtask pause-image` builds: FROM scratch, one file `/pause`,
 //! `ENTRYPOINT ["/pause"]`, `USER 65535:65535`, and a pause that works in it.
 //!
 //! The test tags the image under a name of its own and removes that tag at
@@ -6,38 +6,17 @@
 //! also tagged `pause-rs:<version>`, which belongs to whoever built it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
 
-fn docker(args: &[&str]) -> Output {
-    Command::new("docker")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run docker: {e}"))
-}
-
 /// `docker args...` must succeed; returns its trimmed stdout.
 fn docker_ok(args: &[&str]) -> String {
-    let out = docker(args);
-    assert!(
-        out.status.success(),
-        "docker {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn docker_answers() -> Result<(), String> {
-    match Command::new("docker").args(["info"]).output() {
-        Ok(out) if out.status.success() => Ok(()),
-        Ok(out) => Err(format!(
-            "the Docker daemon does not answer: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )),
-        Err(e) => Err(format!("cannot run docker: {e}")),
-    }
+    testkit::docker::docker(args)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .trim()
+        .to_string()
 }
 
 /// Removes, on drop, the image tag or container it names.
@@ -45,27 +24,23 @@ struct Cleanup(&'static str, String);
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        let _ = docker(&[self.0, "-f", &self.1]);
+        let _ = testkit::docker::docker([self.0, "-f", &self.1]);
     }
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Runs `cargo xtask image --tag <tag>` in a target directory of its own.
+/// Runs `cargo xtask pause-image --tag <tag>` in a target directory of its own.
 fn build_image(tag: &str) {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(cargo)
-        .current_dir(workspace_root())
-        .env("CARGO_TARGET_DIR", workspace_root().join("target/lab-bins"))
+    let root = testkit::workspace_root();
+    let out = testkit::run::cargo()
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", root.join("target/lab-bins"))
         .args([
             "run",
             "--quiet",
             "--package",
             "xtask",
             "--",
-            "image",
+            "pause-image",
             "--tag",
             tag,
         ])
@@ -80,7 +55,7 @@ fn build_image(tag: &str) {
 
 #[test]
 fn from_scratch_only_pause_runs_as_pid_1_and_uid_65535() {
-    if testkit::require("Docker", docker_answers()).is_none() {
+    if testkit::require("Docker", testkit::docker::engine().map_err(String::from)).is_none() {
         return;
     }
     let me = std::process::id();
@@ -152,7 +127,11 @@ fn from_scratch_only_pause_runs_as_pid_1_and_uid_65535() {
     docker_ok(&["stop", "--time", "10", &name]);
     let exit = docker_ok(&["inspect", "--format", "{{.State.ExitCode}}", &name]);
     assert_eq!(exit, "0");
-    let logs = docker(&["logs", &name]);
+    // `docker logs` replays the container's stderr on its own stderr.
+    let logs = Command::new("docker")
+        .args(["logs", &name])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run docker: {e}"));
     assert_eq!(
         String::from_utf8_lossy(&logs.stderr),
         "Shutting down, got signal: Terminated\n"

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
+use crate::error::{Error, Result};
+
 /// Mount points under `dir`, deepest (latest mounted) first.
 pub fn mounts_under(dir: &Path) -> Vec<PathBuf> {
     let table = fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
@@ -110,21 +112,18 @@ pub fn link_exists(name: &str) -> bool {
 }
 
 /// Deletes network interface `name` (the pods' bridge) if it is there.
-pub fn delete_link(name: &str) -> Result<(), String> {
+pub fn delete_link(name: &str) -> Result<()> {
     if !link_exists(name) {
         return Ok(());
     }
     let out = std::process::Command::new("ip")
         .args(["link", "del", name])
         .output()
-        .map_err(|e| format!("cannot run ip ({e}): install iproute2"))?;
+        .map_err(Error::spawn("ip", "apt-get install -y iproute2"))?;
     if out.status.success() || !link_exists(name) {
         Ok(())
     } else {
-        Err(format!(
-            "ip link del {name}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
+        Err(Error::failed("ip", &["link", "del", name], &out.stderr))
     }
 }
 

@@ -9,15 +9,19 @@ use std::time::Duration;
 use crate::cleanup;
 use crate::config::{self, BRIDGE, CNI_BIN_DIR, Layout};
 use crate::cri::Cri;
+use crate::error::{Error, Result};
 
 /// Where instances live, and the prefix of their directories.
 pub const PARENT_DIR: &str = "/run";
 pub const DIR_PREFIX: &str = "real-node-";
 
 /// Checks what a private containerd needs, saying how to get what is missing.
-pub fn prerequisites() -> Result<(), String> {
+pub fn prerequisites() -> Result<()> {
     if !nix::unistd::geteuid().is_root() {
-        return Err("containerd's CRI plugin needs root".into());
+        return Err(Error::missing(
+            "containerd's CRI plugin needs root",
+            "run as root",
+        ));
     }
     for (tool, package) in [
         ("containerd", "containerd"),
@@ -26,14 +30,17 @@ pub fn prerequisites() -> Result<(), String> {
         ("containerd-shim-runc-v2", "containerd"),
     ] {
         if which(tool).is_none() {
-            return Err(format!("{tool} is missing: apt-get install -y {package}"));
+            return Err(Error::missing(
+                format!("{tool} is missing"),
+                format!("apt-get install -y {package}"),
+            ));
         }
     }
     let missing = config::missing_cni_plugins(Path::new(CNI_BIN_DIR));
     if !missing.is_empty() {
-        return Err(format!(
-            "CNI plugins {missing:?} are missing from {CNI_BIN_DIR}: \
-             apt-get install -y containernetworking-plugins"
+        return Err(Error::missing(
+            format!("CNI plugins {missing:?} are missing from {CNI_BIN_DIR}"),
+            "apt-get install -y containernetworking-plugins",
         ));
     }
     Ok(())
@@ -57,7 +64,7 @@ pub struct PrivateContainerd {
 impl PrivateContainerd {
     /// Cleans up after earlier runs that died, then starts an instance in
     /// `/run/real-node-<our pid>` and waits until its socket answers Version.
-    pub fn start(sandbox_image: &str) -> Result<PrivateContainerd, String> {
+    pub fn start(sandbox_image: &str) -> Result<PrivateContainerd> {
         for stale in cleanup::stale_dirs(Path::new(PARENT_DIR), DIR_PREFIX) {
             let layout = Layout::new(&stale);
             cleanup::sweep(&stale, Some(layout.cgroup_parent().trim_start_matches('/')));
@@ -65,11 +72,9 @@ impl PrivateContainerd {
         let dir = Path::new(PARENT_DIR).join(format!("{DIR_PREFIX}{}", std::process::id()));
         let layout = Layout::new(&dir);
         let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(layout.cni_conf_dir())
-            .map_err(|e| format!("create {}: {e}", dir.display()))?;
-        let write = |path: PathBuf, text: String| {
-            fs::write(&path, text).map_err(|e| format!("write {}: {e}", path.display()))
-        };
+        fs::create_dir_all(layout.cni_conf_dir()).map_err(Error::io("create", &dir))?;
+        let write =
+            |path: PathBuf, text: String| fs::write(&path, text).map_err(Error::io("write", path));
         write(
             layout.config(),
             config::containerd_toml(&layout, sandbox_image),
@@ -87,9 +92,12 @@ impl PrivateContainerd {
         Ok(instance)
     }
 
-    fn spawn(&self) -> Result<Child, String> {
-        let log = fs::File::create(self.layout.log()).map_err(|e| e.to_string())?;
-        let err = log.try_clone().map_err(|e| e.to_string())?;
+    fn spawn(&self) -> Result<Child> {
+        let log =
+            fs::File::create(self.layout.log()).map_err(Error::io("create", self.layout.log()))?;
+        let err = log
+            .try_clone()
+            .map_err(Error::io("reopen", self.layout.log()))?;
         let mut command = Command::new("containerd");
         command
             .arg("--config")
@@ -117,24 +125,32 @@ impl PrivateContainerd {
                 std::thread::park();
             }
         });
+        let fix = "apt-get install -y containerd";
         rx.recv()
-            .map_err(|e| e.to_string())?
-            .map_err(|e| format!("cannot start containerd: {e}"))
+            .map_err(|e| Error::spawn("containerd", fix)(std::io::Error::other(e)))?
+            .map_err(Error::spawn("containerd", fix))
     }
 
-    fn wait_ready(&mut self) -> Result<(), String> {
+    fn wait_ready(&mut self) -> Result<()> {
+        const WAIT: Duration = Duration::from_secs(30);
         let socket = self.layout.socket();
-        let ready = nsproc::wait_until(Duration::from_secs(30), "containerd to answer", || {
+        let ready = nsproc::wait_until(WAIT, "containerd to answer", || {
             if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
-                return Some(Err(format!("containerd exited ({status})")));
+                return Some(Err(status));
             }
             let mut cri = Cri::connect(&socket).ok()?;
             cri.version().ok().map(|_| Ok(()))
         });
         match ready {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(why)) => Err(format!("{why}; log:\n{}", self.log_tail())),
-            Err(e) => Err(format!("{e}; log:\n{}", self.log_tail())),
+            Ok(Err(status)) => Err(Error::Exited {
+                status,
+                log: self.log_tail(),
+            }),
+            Err(_) => Err(Error::NotReady {
+                waited: WAIT,
+                log: self.log_tail(),
+            }),
         }
     }
 
@@ -149,31 +165,27 @@ impl PrivateContainerd {
         self.layout.socket()
     }
 
-    pub fn connect(&self) -> Result<Cri, String> {
-        Cri::connect(&self.socket()).map_err(|e| e.to_string())
+    pub fn connect(&self) -> Result<Cri> {
+        Cri::connect(&self.socket())
     }
 
     /// `ctr` against this instance, in the CRI's namespace `k8s.io`.
-    pub fn ctr(&self, args: &[&str]) -> Result<String, String> {
+    pub fn ctr(&self, args: &[&str]) -> Result<String> {
         let out = Command::new("ctr")
             .arg("--address")
             .arg(self.socket())
             .args(["--namespace", "k8s.io"])
             .args(args)
             .output()
-            .map_err(|e| format!("cannot run ctr: {e}"))?;
+            .map_err(Error::spawn("ctr", "apt-get install -y containerd"))?;
         if !out.status.success() {
-            return Err(format!(
-                "ctr {}: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&out.stderr).trim()
-            ));
+            return Err(Error::failed("ctr", args, &out.stderr));
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
     /// Imports a `docker save` tarball and names the image `name`.
-    pub fn import(&self, tarball: &Path, imported_as: &str, name: &str) -> Result<(), String> {
+    pub fn import(&self, tarball: &Path, imported_as: &str, name: &str) -> Result<()> {
         self.ctr(&["images", "import", &tarball.to_string_lossy()])?;
         if imported_as != name {
             self.ctr(&["images", "tag", "--force", imported_as, name])?;

@@ -11,25 +11,11 @@ use k8s_cri::v1::runtime_service_client::RuntimeServiceClient;
 use k8s_cri::v1::*;
 use tonic::transport::{Channel, Endpoint, Uri};
 
-/// What went wrong talking to the runtime, and with which call.
-#[derive(Debug)]
-pub struct CriError {
-    pub call: &'static str,
-    pub message: String,
-}
+use crate::error::{Error, Result};
 
-impl std::fmt::Display for CriError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "CRI {} failed: {}", self.call, self.message)
-    }
-}
-
-impl std::error::Error for CriError {}
-
-pub type Result<T> = std::result::Result<T, CriError>;
-
-fn failed(call: &'static str) -> impl Fn(tonic::Status) -> CriError {
-    move |status| CriError {
+/// A failed call, as [`Error::Cri`]: which call, and the gRPC status.
+fn failed(call: &'static str) -> impl Fn(tonic::Status) -> Error {
+    move |status| Error::Cri {
         call,
         message: format!("{:?}: {}", status.code(), status.message()),
     }
@@ -49,7 +35,7 @@ impl Cri {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| CriError {
+            .map_err(|e| Error::Cri {
                 call: "connect",
                 message: format!("cannot start a tokio runtime: {e}"),
             })?;
@@ -67,7 +53,7 @@ impl Cri {
                         }
                     })),
             )
-            .map_err(|e| CriError {
+            .map_err(|e| Error::Cri {
                 call: "connect",
                 message: format!(
                     "cannot reach {}: {e}; is the runtime running, and is this its CRI socket?",

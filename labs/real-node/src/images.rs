@@ -8,6 +8,8 @@ use std::process::Command;
 
 use docker_demo::images::{Context, blog_context, nginx_context};
 
+use crate::error::{Error, Result};
+
 /// The label on every image we build with Docker, so leftovers can be found.
 pub const LABEL: &str = "org.pause-book.real-node";
 
@@ -16,15 +18,18 @@ pub const BUSYBOX: &str = "/bin/busybox";
 
 /// The pause to put in the image: `$PAUSE_BIN` if set (any static pause),
 /// else a static build of the pause lab.
-pub fn pause_binary() -> Result<PathBuf, String> {
+pub fn pause_binary() -> Result<PathBuf> {
     match std::env::var_os("PAUSE_BIN") {
         Some(path) => {
             let path = PathBuf::from(path);
-            path.is_file()
-                .then_some(path.clone())
-                .ok_or_else(|| format!("PAUSE_BIN={} is not a file", path.display()))
+            path.is_file().then_some(path.clone()).ok_or_else(|| {
+                Error::missing(
+                    format!("PAUSE_BIN={} is not a file", path.display()),
+                    "point it at a static pause, or unset it to build the pause lab",
+                )
+            })
         }
-        None => testkit::workspace_static_binary("pause", "pause").map_err(|e| e.to_string()),
+        None => Ok(testkit::workspace_static_binary("pause", "pause")?),
     }
 }
 
@@ -33,7 +38,7 @@ fn workspace_file(path: &str) -> PathBuf {
 }
 
 /// The pause image's context: the pause lab's Dockerfile and the binary.
-pub fn pause_context() -> Result<Context, String> {
+pub fn pause_context() -> Result<Context> {
     let context = Context::new("real-node-pause")?;
     context.copy(&workspace_file("labs/pause/Dockerfile"), "Dockerfile")?;
     context.copy(&pause_binary()?, "pause")?;
@@ -41,43 +46,43 @@ pub fn pause_context() -> Result<Context, String> {
 }
 
 /// The app image's context: busybox alone, started as `/bin/busybox <applet>`.
-pub fn busybox_context() -> Result<Context, String> {
+pub fn busybox_context() -> Result<Context> {
     if !Path::new(BUSYBOX).is_file() {
-        return Err(format!(
-            "{BUSYBOX} is missing: apt-get install -y busybox-static"
+        return Err(Error::missing(
+            format!("{BUSYBOX} is missing"),
+            "apt-get install -y busybox-static",
         ));
     }
     let context = Context::new("real-node-busybox")?;
     context.copy(Path::new(BUSYBOX), "busybox")?;
     let dockerfile = "FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT [\"/bin/busybox\"]\n";
-    std::fs::write(context.0.join("Dockerfile"), dockerfile)
-        .map_err(|e| format!("write the busybox Dockerfile: {e}"))?;
+    let path = context.0.join("Dockerfile");
+    std::fs::write(&path, dockerfile).map_err(Error::io("write", path))?;
     Ok(context)
 }
 
 /// The seed's pod's two apps: Debian's nginx and the book's tiny blog.
-pub fn nginx_and_blog_contexts() -> Result<(Context, Context), String> {
+pub fn nginx_and_blog_contexts() -> Result<(Context, Context)> {
     Ok((nginx_context()?, blog_context()?))
 }
 
 /// Runs `program args`, returning stdout or what went wrong.
-pub fn run(program: &str, args: &[&str]) -> Result<String, String> {
+pub fn run(program: &str, args: &[&str]) -> Result<String> {
     let out = Command::new(program)
         .args(args)
         .output()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
+        .map_err(Error::spawn(
+            program,
+            format!("is {program} installed and on PATH?"),
+        ))?;
     if !out.status.success() {
-        return Err(format!(
-            "{program} {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        return Err(Error::failed(program, args, &out.stderr));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// `docker build` of `context` as `name`, labelled as ours.
-pub fn docker_build(context: &Context, name: &str) -> Result<(), String> {
+pub fn docker_build(context: &Context, name: &str) -> Result<()> {
     let label = format!("{LABEL}=1");
     let dir = context.0.to_string_lossy();
     run(
@@ -89,7 +94,7 @@ pub fn docker_build(context: &Context, name: &str) -> Result<(), String> {
 
 /// Builds `context` with Docker as `name`, saves it to `tarball` and
 /// removes it from Docker again: Docker keeps nothing of ours.
-pub fn docker_build_and_save(context: &Context, name: &str, tarball: &Path) -> Result<(), String> {
+pub fn docker_build_and_save(context: &Context, name: &str, tarball: &Path) -> Result<()> {
     docker_build(context, name)?;
     let saved = run(
         "docker",

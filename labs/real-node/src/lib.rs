@@ -11,14 +11,18 @@
 //! - [`listing`]: crictl-shaped tables (`pods`, `ps`);
 //! - [`inspect`]: crictl-shaped JSON of one sandbox (`inspectp`);
 //! - [`images`]: the FROM-scratch images, built offline;
-//! - [`podman`]: a private Podman and its `kube play`.
+//! - [`podman`]: a private Podman and its `kube play`;
+//! - [`error`]: what can go wrong in all of them, and what to do.
 
 pub mod cleanup;
 pub mod config;
 pub mod containerd;
 pub mod cri;
+pub mod error;
 pub mod images;
 pub mod inspect;
 pub mod listing;
 pub mod pod;
 pub mod podman;
+
+pub use error::{Error, Result};

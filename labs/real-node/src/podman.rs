@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::cleanup;
+use crate::error::{Error, Result};
 
 pub const BRIDGE: &str = "rnodep0";
 pub const SUBNET: &str = "10.216.0.0/24";
@@ -14,12 +15,18 @@ pub const NETWORK: &str = "real-node-podman";
 pub const DIR_PREFIX: &str = "real-node-podman-";
 
 /// Podman must be installed, and we must be root (rootful, like a node).
-pub fn prerequisites() -> Result<(), String> {
+pub fn prerequisites() -> Result<()> {
     if !nix::unistd::geteuid().is_root() {
-        return Err("the Podman tests run rootful and need root".into());
+        return Err(Error::missing(
+            "the Podman tests run rootful and need root",
+            "run as root",
+        ));
     }
     if crate::containerd::which("podman").is_none() {
-        return Err("podman is missing: apt-get install -y podman".into());
+        return Err(Error::missing(
+            "podman is missing",
+            "apt-get install -y podman",
+        ));
     }
     Ok(())
 }
@@ -102,7 +109,7 @@ pub struct PrivatePodman {
 }
 
 impl PrivatePodman {
-    pub fn new(infra_image: &str) -> Result<PrivatePodman, String> {
+    pub fn new(infra_image: &str) -> Result<PrivatePodman> {
         for stale in cleanup::stale_dirs(Path::new("/run"), DIR_PREFIX) {
             cleanup::sweep(&stale, None);
         }
@@ -112,11 +119,11 @@ impl PrivatePodman {
             created_blob_cache: !Path::new(BLOB_CACHE_DIR).exists(),
         };
         for sub in ["root", "runroot", "tmp", "net.d"] {
-            fs::create_dir_all(podman.dir.join(sub)).map_err(|e| e.to_string())?;
+            let path = podman.dir.join(sub);
+            fs::create_dir_all(&path).map_err(Error::io("create", path))?;
         }
-        let write = |path: PathBuf, text: String| {
-            fs::write(&path, text).map_err(|e| format!("write {}: {e}", path.display()))
-        };
+        let write =
+            |path: PathBuf, text: String| fs::write(&path, text).map_err(Error::io("write", path));
         write(podman.conf(), containers_conf(&podman.dir, infra_image))?;
         write(podman.storage_conf(), storage_conf(&podman.dir))?;
         write(
@@ -150,12 +157,12 @@ impl PrivatePodman {
     }
 
     /// Runs `podman args`; returns stdout and stderr merged, or why it failed.
-    pub fn run(&self, args: &[&str]) -> Result<String, String> {
+    pub fn run(&self, args: &[&str]) -> Result<String> {
         let out = self
             .command()
             .args(args)
             .output()
-            .map_err(|e| format!("cannot run podman: {e}"))?;
+            .map_err(Error::spawn("podman", "apt-get install -y podman"))?;
         let text = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),
@@ -164,12 +171,12 @@ impl PrivatePodman {
         if out.status.success() {
             Ok(text)
         } else {
-            Err(format!("podman {}: {}", args.join(" "), text.trim()))
+            Err(Error::failed("podman", args, text.as_bytes()))
         }
     }
 
     /// `podman build` of a context directory as `name`.
-    pub fn build(&self, context: &Path, name: &str) -> Result<(), String> {
+    pub fn build(&self, context: &Path, name: &str) -> Result<()> {
         let dir = context.to_string_lossy();
         self.run(&["build", "--quiet", "--tag", name, &dir])
             .map(|_| ())
@@ -177,7 +184,7 @@ impl PrivatePodman {
 
     /// `podman kube play` of a manifest, on our network (by default 4.3
     /// would create a `podman-default-kube-network` of its own).
-    pub fn kube_play(&self, yaml: &Path) -> Result<String, String> {
+    pub fn kube_play(&self, yaml: &Path) -> Result<String> {
         self.run(&[
             "kube",
             "play",

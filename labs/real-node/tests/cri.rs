@@ -1,18 +1,18 @@
 //! The kubelet's path on a real runtime: RunPodSandbox on a private
 //! containerd whose sandbox image is our pause, then what a node shows.
 //! These are focused checks of the kind critest makes; they run against any
-//! CRI socket too (see tests/support).
+//! CRI socket too (see tests/common).
 
-mod support;
+mod common;
 
 use std::os::unix::fs::MetadataExt;
 use std::time::Duration;
 
+use common::{Pod, TIMEOUT, container_pid, node};
 use k8s_cri::v1::ContainerState;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use real_node::cleanup;
-use support::{Pod, TIMEOUT, container_pid, node};
 
 fn ns_inode(pid: i32, kind: &str) -> u64 {
     std::fs::metadata(format!("/proc/{pid}/ns/{kind}"))

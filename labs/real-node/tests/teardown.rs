@@ -2,7 +2,7 @@
 //! shim, no pause or app process, no mount (overlay rootfs, netns, shm), no
 //! cgroup, no bridge, no state directory, no image in Docker.
 
-mod support;
+mod common;
 
 use std::path::Path;
 
@@ -12,7 +12,7 @@ use real_node::pod::PodSpec;
 
 #[test]
 fn stopping_the_runtime_removes_everything_it_started() {
-    let started = testkit::require("containerd (CRI)", support::start_private());
+    let started = testkit::require("containerd (CRI)", common::start_private());
     let Some((mut containerd, _)) = started else {
         return;
     };
@@ -23,7 +23,7 @@ fn stopping_the_runtime_removes_everything_it_started() {
     spec.cgroup_parent = cgroup.clone();
     let config = spec.sandbox_config();
     let pod = cri.run_pod_sandbox(&config).unwrap();
-    let app = spec.container_config("app", support::APP_IMAGE, &["/bin/busybox", "sleep", "600"]);
+    let app = spec.container_config("app", common::APP_IMAGE, &["/bin/busybox", "sleep", "600"]);
     cri.run_container(&pod, &app, &config).unwrap();
     // While it runs, each kind of leftover is really there to be removed.
     let needle = format!("{}/", dir.display());
@@ -67,7 +67,8 @@ fn stopping_the_runtime_removes_everything_it_started() {
 #[test]
 fn stopping_podman_removes_its_pods_storage_and_network() {
     use real_node::podman::{self, PrivatePodman};
-    let Some(()) = testkit::require("podman", podman::prerequisites()) else {
+    let Some(()) = testkit::require("podman", podman::prerequisites().map_err(|e| e.to_string()))
+    else {
         return;
     };
     let blob_cache_was_there = Path::new(podman::BLOB_CACHE_DIR).exists();
@@ -82,13 +83,13 @@ fn stopping_podman_removes_its_pods_storage_and_network() {
     podman
         .build(
             &real_node::images::busybox_context().unwrap().0,
-            support::APP_IMAGE,
+            common::APP_IMAGE,
         )
         .unwrap();
     let yaml = dir.join("pod.yaml");
     let manifest = format!(
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: teardown\nspec:\n  containers:\n    - name: app\n      image: {}\n      command: [\"/bin/busybox\", \"sleep\", \"600\"]\n",
-        support::APP_IMAGE
+        common::APP_IMAGE
     );
     std::fs::write(&yaml, manifest).unwrap();
     podman.kube_play(&yaml).unwrap();

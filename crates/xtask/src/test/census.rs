@@ -162,8 +162,9 @@ pub fn processes() -> Vec<(Kind, String)> {
     found
 }
 
-/// The labs' state directories: setns-demo's under /tmp and /run, and
-/// real-node's under /run.
+/// The labs' state directories: setns-demo's under /tmp and /run, the
+/// in-page runner's runs and its tests' folders under /tmp, and real-node's
+/// under /run.
 fn state_dirs() -> BTreeSet<String> {
     let prefixed = |dir: &str, prefix: &str| -> Vec<String> {
         names_in(Path::new(dir))
@@ -174,6 +175,7 @@ fn state_dirs() -> BTreeSet<String> {
     };
     let mut found = BTreeSet::new();
     found.extend(prefixed("/tmp", "setns-demo-"));
+    found.extend(prefixed("/tmp", "lab-runner-"));
     found.extend(prefixed("/run/setns-demo", ""));
     found.extend(prefixed("/run", "real-node-"));
     found

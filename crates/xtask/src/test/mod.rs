@@ -66,7 +66,7 @@ pub fn run(_: Args) -> anyhow::Result<()> {
 
     announce("prerequisites");
     packages::ensure_packages(APT_PACKAGES)?;
-    tools::ensure_book_tools().map_err(anyhow::Error::msg)?;
+    tools::ensure_book_tools()?;
     packages::offer_cross_target(packages::CROSS_TARGET);
     docker::ensure_docker(&root)?;
     let before = census::take(&root)?;

@@ -3,8 +3,8 @@
 //! `$CONTAINER_RUNTIME_ENDPOINT` (crictl's own variable).
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use real_node::cri::Cri;
 use real_node::{inspect, listing, pod::PodSpec};
@@ -63,19 +63,18 @@ enum Cmd {
     },
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> Result<()> {
     let endpoint = cli
         .runtime_endpoint
         .or_else(|| std::env::var(ENDPOINT_VAR).ok())
-        .ok_or(format!(
-            "name the runtime's socket with --runtime-endpoint or ${ENDPOINT_VAR}"
-        ))?;
+        .with_context(|| {
+            format!("name the runtime's socket with --runtime-endpoint or ${ENDPOINT_VAR}")
+        })?;
     let socket = PathBuf::from(endpoint.trim_start_matches("unix://"));
-    let mut cri = Cri::connect(&socket).map_err(|e| e.to_string())?;
-    let err = |e: real_node::cri::CriError| e.to_string();
+    let mut cri = Cri::connect(&socket)?;
     match cli.command {
         Cmd::Pods { quiet } => {
-            let pods = cri.list_pod_sandbox().map_err(err)?;
+            let pods = cri.list_pod_sandbox().context("listing pod sandboxes")?;
             if quiet {
                 pods.iter().for_each(|p| println!("{}", p.id));
             } else {
@@ -83,13 +82,18 @@ fn run(cli: Cli) -> Result<(), String> {
             }
         }
         Cmd::Ps { pod } => {
-            let containers = cri.list_containers(pod.as_deref()).map_err(err)?;
+            let containers = cri
+                .list_containers(pod.as_deref())
+                .context("listing containers")?;
             print!("{}", listing::containers(&containers));
         }
         Cmd::Inspectp { id } => {
-            let status = cri.pod_sandbox_status(&id, true).map_err(err)?;
-            let text = serde_json::to_string_pretty(&inspect::to_json(&status));
-            println!("{}", text.map_err(|e| e.to_string())?);
+            let status = cri
+                .pod_sandbox_status(&id, true)
+                .with_context(|| format!("inspecting sandbox {id}"))?;
+            let text = serde_json::to_string_pretty(&inspect::to_json(&status))
+                .context("writing the status as JSON")?;
+            println!("{text}");
         }
         Cmd::RunPod {
             name,
@@ -102,20 +106,23 @@ fn run(cli: Cli) -> Result<(), String> {
             spec.namespace = namespace;
             spec.share_process_namespace = share_pid;
             let config = spec.sandbox_config();
-            let pod_id = cri.run_pod_sandbox(&config).map_err(err)?;
+            let pod_id = cri
+                .run_pod_sandbox(&config)
+                .with_context(|| format!("starting pod {name}"))?;
             println!("{pod_id}");
             if let Some(image) = image {
                 let command: Vec<&str> = command.iter().map(String::as_str).collect();
                 let container = spec.container_config(&name, &image, &command);
                 let id = cri
                     .run_container(&pod_id, &container, &config)
-                    .map_err(err)?;
+                    .with_context(|| format!("starting a container of {image} in pod {name}"))?;
                 println!("{id}");
             }
         }
         Cmd::RmPod { ids } => {
             for id in ids {
-                cri.remove_pod_sandbox(&id).map_err(err)?;
+                cri.remove_pod_sandbox(&id)
+                    .with_context(|| format!("removing sandbox {id}"))?;
                 println!("Stopped sandbox {id}\nRemoved sandbox {id}");
             }
         }
@@ -123,12 +130,10 @@ fn run(cli: Cli) -> Result<(), String> {
     Ok(())
 }
 
-fn main() -> ExitCode {
-    match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("cri-pods: {message}");
-            ExitCode::FAILURE
-        }
+fn main() {
+    if let Err(error) = run(Cli::parse()) {
+        // `{:#}` prints the whole chain: "what we were doing: why".
+        eprintln!("error: {error:#}");
+        std::process::exit(1);
     }
 }

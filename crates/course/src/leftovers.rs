@@ -1,0 +1,149 @@
+//! Running cargo so that what the tests leave behind can neither hang the
+//! checker nor outlive it. A test that fails half-way may leave a process it
+//! started running (a pause that never got its signal, a pod's member): it
+//! inherited cargo's standard output, so reading cargo's output through a
+//! pipe would wait for it forever. cargo writes to files instead; when cargo
+//! has exited, every process still holding one of them open, or still
+//! carrying this run's marker in its environment (a daemon that let go of
+//! its output), is a leftover of this run, and is ended.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// What one cargo run printed, and what it left running.
+pub struct Run {
+    pub output: Output,
+    /// `PID command line` of each process it left behind (ended since).
+    pub leftovers: Vec<String>,
+}
+
+/// Runs `command` to its end with its output in temporary files, then ends
+/// the processes it left holding them.
+pub fn run(command: &mut Command) -> Result<Run, String> {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let stem = format!(
+        "course-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let dir = std::env::temp_dir();
+    let files = Files([
+        dir.join(format!("{stem}.out")),
+        dir.join(format!("{stem}.err")),
+    ]);
+    let [out, err] = [&files.0[0], &files.0[1]].map(|p| {
+        File::options()
+            .write(true)
+            .create_new(true)
+            .open(p)
+            .map_err(|e| format!("{}: {e}", p.display()))
+    });
+    // /proc names a file by its canonical path.
+    let names = files
+        .0
+        .iter()
+        .map(|p| std::fs::canonicalize(p).map_err(|e| format!("{}: {e}", p.display())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let marker = format!("{MARKER}={stem}");
+    let mut child = command
+        .env(MARKER, &stem)
+        .stdin(std::process::Stdio::null())
+        .stdout(out?)
+        .stderr(err?)
+        .spawn()
+        .map_err(|e| format!("cargo: {e}"))?;
+    let status = child.wait().map_err(|e| format!("cargo: {e}"))?;
+    let leftovers = end_holders(&names, marker.as_bytes());
+    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+    Ok(Run {
+        output: Output {
+            status,
+            stdout: read(&files.0[0])?,
+            stderr: read(&files.0[1])?,
+        },
+        leftovers,
+    })
+}
+
+/// The output files, removed when dropped.
+struct Files([PathBuf; 2]);
+
+impl Drop for Files {
+    fn drop(&mut self) {
+        for path in &self.0 {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// The variable that marks the processes of one run (and what they start).
+pub const MARKER: &str = "PAUSE_BOOK_CHECK_RUN";
+
+/// Ends (SIGKILL) every other process that holds one of `files` open or
+/// carries `marker` (`NAME=value`) in its environment, and waits (briefly)
+/// until none is left. Returns what they were.
+fn end_holders(files: &[PathBuf], marker: &[u8]) -> Vec<String> {
+    let mut ended = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let holders = holders_of(files, marker);
+        if holders.is_empty() || Instant::now() > deadline {
+            return ended;
+        }
+        for pid in holders {
+            let line = format!("{pid} {}", command_line(pid));
+            // SAFETY: kill(2) on a PID has no memory effects; a PID that is
+            // gone by now just makes it fail with ESRCH.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            if !ended.contains(&line) {
+                ended.push(line);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The processes other than this one with a descriptor open on one of
+/// `files`, or with `marker` in their environment. Zombies hold nothing.
+pub fn holders_of(files: &[PathBuf], marker: &[u8]) -> Vec<i32> {
+    let me = std::process::id() as i32;
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    procs
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|&pid| pid != me)
+        .filter(|pid| holds(*pid, files) || carries(*pid, marker))
+        .collect()
+}
+
+fn holds(pid: i32, files: &[PathBuf]) -> bool {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.filter_map(Result::ok)
+        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+        .any(|target| files.contains(&target))
+}
+
+fn carries(pid: i32, marker: &[u8]) -> bool {
+    std::fs::read(format!("/proc/{pid}/environ"))
+        .is_ok_and(|env| env.split(|b| *b == 0).any(|entry| entry == marker))
+}
+
+fn command_line(pid: i32) -> String {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|bytes| {
+            bytes
+                .split(|b| *b == 0)
+                .filter(|w| !w.is_empty())
+                .map(|w| String::from_utf8_lossy(w).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
+}
