@@ -24,7 +24,7 @@ pub mod parity;
 pub mod render;
 pub mod ui;
 
-pub use error::QuizError;
+pub use error::{Problem, QuizError, TranscriptError};
 pub use load::{TranscriptLookup, load_file, load_str};
 pub use model::{Kind, Question, Quiz};
 pub use render::render;

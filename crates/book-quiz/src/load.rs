@@ -5,22 +5,20 @@ use std::path::Path;
 use mdbook_quiz_schema as schema;
 use serde::Deserialize;
 
-use crate::error::QuizError;
+use crate::error::{Problem, QuizError, TranscriptError};
 use crate::model::{Kind, Question, Quiz};
 use crate::order::permutation;
 
 /// Finds the expected output of `command` in the transcript `reference`
 /// (`<lab>/<id>`), or says why it cannot.
-pub type TranscriptLookup<'a> = &'a dyn Fn(&str, &str) -> Result<String, String>;
+pub type TranscriptLookup<'a> = &'a dyn Fn(&str, &str) -> Result<String, TranscriptError>;
 
 /// Reads and checks the quiz at `path`.
 pub fn load_file(path: &Path, transcripts: TranscriptLookup) -> Result<Quiz, QuizError> {
     let text = std::fs::read_to_string(path).map_err(|err| QuizError {
         file: path.to_path_buf(),
         line: 0,
-        message: format!(
-            "cannot read the quiz file: {err}; check the path in the {{{{#quiz}}}} marker"
-        ),
+        problem: Problem::Unreadable(err),
     })?;
     load_str(path, &text, transcripts)
 }
@@ -39,31 +37,25 @@ struct QuestionExtension {
 
 /// Checks the quiz text `text`, read from `path`.
 pub fn load_str(path: &Path, text: &str, transcripts: TranscriptLookup) -> Result<Quiz, QuizError> {
-    let fail = |line: usize, message: String| QuizError {
+    let fail = |line: usize, problem: Problem| QuizError {
         file: path.to_path_buf(),
         line,
-        message,
+        problem,
     };
     let headers = question_lines(text);
     if headers.is_empty() {
-        return Err(fail(1, "the quiz has no [[questions]]".into()));
+        return Err(fail(1, Problem::NoQuestions));
     }
     let parsed: schema::Quiz = toml::from_str(text).map_err(|err| {
         let line = err.span().map_or(1, |span| line_of(text, span.start));
-        fail(
-            line,
-            format!("not a valid mdbook-quiz file: {}", err.message()),
-        )
+        fail(line, Problem::Schema(Box::new(err)))
     })?;
     let extensions: Extensions = toml::from_str(text).map_err(|err| {
         let line = err.span().map_or(1, |span| line_of(text, span.start));
-        fail(line, format!("bad `transcript` key: {}", err.message()))
+        fail(line, Problem::TranscriptKey(Box::new(err)))
     })?;
     if parsed.multipart.is_some() {
-        return Err(fail(
-            1,
-            "multipart questions are not supported by the book's quizzes".into(),
-        ));
+        return Err(fail(1, Problem::Multipart));
     }
     let id = path
         .file_stem()
@@ -78,7 +70,7 @@ pub fn load_str(path: &Path, text: &str, transcripts: TranscriptLookup) -> Resul
             .get(index)
             .and_then(|ext| ext.transcript.clone());
         let question = convert(&id, index, line, question, transcript, transcripts)
-            .map_err(|message| fail(line, message))?;
+            .map_err(|problem| fail(line, problem))?;
         questions.push(question);
     }
     Ok(Quiz {
@@ -95,7 +87,7 @@ fn convert(
     question: schema::Question,
     transcript: Option<String>,
     transcripts: TranscriptLookup,
-) -> Result<Question, String> {
+) -> Result<Question, Problem> {
     let blank = |kind, prompt: String, context: Option<schema::Markdown>| Question {
         kind,
         prompt,
@@ -108,7 +100,7 @@ fn convert(
         line,
     };
     if transcript.is_some() && !matches!(question, schema::Question::Tracing(_)) {
-        return Err("only a Tracing question can name a `transcript`".into());
+        return Err(Problem::TranscriptNotTracing);
     }
     match question {
         schema::Question::MultipleChoice(schema::MultipleChoice(fields)) => {
@@ -123,38 +115,32 @@ fn convert(
             let distractors: Vec<String> =
                 fields.prompt.distractors.into_iter().map(|d| d.0).collect();
             if answers.is_empty() || answers.iter().any(|a| a.trim().is_empty()) {
-                return Err("a multiple-choice question needs a non-empty `answer.answer`".into());
+                return Err(Problem::NoAnswer);
             }
             if distractors.is_empty() {
-                return Err(
-                    "a multiple-choice question needs at least one `prompt.distractors` entry"
-                        .into(),
-                );
+                return Err(Problem::NoDistractors);
             }
             let mut all: Vec<String> = answers.iter().chain(&distractors).cloned().collect();
             let mut seen = std::collections::HashSet::new();
             if let Some(dup) = all.iter().find(|choice| !seen.insert(choice.trim())) {
-                return Err(format!("the choice {dup:?} appears twice"));
+                return Err(Problem::DuplicateChoice(dup.clone()));
             }
             if fields.prompt.sort_answers == Some(true) {
-                return Err(
-                    "`sortAnswers` would order the zh and en choices differently; leave it out"
-                        .into(),
-                );
+                return Err(Problem::SortAnswers);
             }
             let order = match fields.prompt.answer_index {
                 Some(at) if kind == Kind::Single => {
                     if at >= all.len() {
-                        return Err(format!(
-                            "`answerIndex` {at} is past the last of {} choices",
-                            all.len()
-                        ));
+                        return Err(Problem::AnswerIndexPastEnd {
+                            at,
+                            choices: all.len(),
+                        });
                     }
                     let mut order: Vec<usize> = (1..all.len()).collect();
                     order.insert(at, 0);
                     order
                 }
-                Some(_) => return Err("`answerIndex` works only with a single right answer".into()),
+                Some(_) => return Err(Problem::AnswerIndexSeveral),
                 None => permutation(quiz_id, index, all.len()),
             };
             let shown: Vec<String> = order
@@ -177,7 +163,7 @@ fn convert(
             let mut accepted = vec![fields.answer.answer];
             accepted.extend(fields.answer.alternatives.unwrap_or_default());
             if accepted.iter().any(|a| a.trim().is_empty()) {
-                return Err("a short answer (or an alternative) is empty".into());
+                return Err(Problem::EmptyShortAnswer);
             }
             Ok(Question {
                 accepted,
@@ -192,25 +178,20 @@ fn convert(
                 .trim_start_matches("$ ")
                 .to_string();
             if command.is_empty() {
-                return Err("a Tracing question needs `prompt.program` (the command)".into());
+                return Err(Problem::NoCommand);
             }
             let expected = match (&transcript, fields.answer.stdout) {
                 (Some(_), Some(_)) => {
-                    return Err("`answer.stdout` is taken from the transcript; remove it".into());
+                    return Err(Problem::StdoutAndTranscript);
                 }
                 (Some(reference), None) => transcripts(reference, &command)?,
                 (None, Some(stdout)) => stdout,
                 (None, None) => {
-                    return Err(
-                        "a Tracing question needs `transcript = \"<lab>/<id>\"` or `answer.stdout`"
-                            .into(),
-                    );
+                    return Err(Problem::NoExpectedOutput);
                 }
             };
             if !fields.answer.does_compile {
-                return Err(
-                    "`doesCompile = false` has no meaning for a command; set it to true".into(),
-                );
+                return Err(Problem::DoesNotCompile);
             }
             // mdbook-quiz's Tracing prompt is only the program: the page
             // asks "what does it print?" in its own language.

@@ -3,16 +3,22 @@
 
 use std::path::Path;
 
-use book_quiz::{Kind, Lang, load_str, parity, render};
+use book_quiz::{Kind, Lang, TranscriptError, load_str, parity, render};
 
-fn no_transcripts(reference: &str, _command: &str) -> Result<String, String> {
-    Err(format!("no transcript {reference}"))
+fn no_transcripts(reference: &str, _command: &str) -> Result<String, TranscriptError> {
+    Err(TranscriptError::Missing {
+        file: "labs/setns-demo/transcripts/pod-by-hand.txt".into(),
+        reference: reference.into(),
+    })
 }
 
-fn transcript(reference: &str, command: &str) -> Result<String, String> {
+fn transcript(reference: &str, command: &str) -> Result<String, TranscriptError> {
     match (reference, command) {
         ("setns-demo/pod-by-hand", "setns-demo exec web -- hostname") => Ok("web\n".into()),
-        _ => Err(format!("{reference} has no command `{command}`")),
+        _ => Err(TranscriptError::NoCommand {
+            file: format!("{reference}.txt"),
+            command: command.into(),
+        }),
     }
 }
 
@@ -75,7 +81,9 @@ fn the_output_answer_comes_from_the_transcript_or_the_build_stops() {
     let err = load_str(Path::new("q.toml"), GOOD, &no_transcripts).unwrap_err();
     assert_eq!(err.line, 21);
     assert!(
-        err.message.contains("no transcript setns-demo/pod-by-hand"),
+        err.problem
+            .to_string()
+            .contains("(named as `setns-demo/pod-by-hand`)"),
         "{err}"
     );
     let with_stdout = GOOD.replace(
@@ -83,7 +91,12 @@ fn the_output_answer_comes_from_the_transcript_or_the_build_stops() {
         "answer.doesCompile = true\nanswer.stdout = \"web\"",
     );
     let err = load_str(Path::new("q.toml"), &with_stdout, &transcript).unwrap_err();
-    assert!(err.message.contains("taken from the transcript"), "{err}");
+    assert!(
+        err.problem
+            .to_string()
+            .contains("taken from the transcript"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -122,7 +135,7 @@ fn malformed_files_name_the_line() {
     for (text, line, says) in cases {
         let err = load_str(Path::new("en/quizzes/x.toml"), text, &transcript).unwrap_err();
         assert_eq!(err.line, line, "{text:?} -> {err}");
-        assert!(err.message.contains(says), "{text:?} -> {err}");
+        assert!(err.problem.to_string().contains(says), "{text:?} -> {err}");
         assert!(
             err.to_string()
                 .starts_with(&format!("en/quizzes/x.toml:{line}: ")),

@@ -4,43 +4,45 @@
 use std::path::Path;
 
 use crate::course::Course;
+use crate::error::Error;
 use crate::manifest::Exercise;
 use crate::messages::{self, Lang};
 use crate::progress::Progress;
 use crate::runner::{self, Candidate, Report};
 
 /// Checks `exercise` (its module in place, or `with`), prints the verdict
-/// and returns whether it is done. Errors are one line for the student.
+/// and returns whether it is done. An error is one line for the student
+/// ([`Error::message`]).
 pub fn check(
     course: &Course,
     exercise: &Exercise,
     with: Option<&Path>,
     lang: Lang,
     verbose: bool,
-) -> Result<bool, String> {
+) -> Result<bool, Error> {
     let root = &course.root;
     let (file, candidate) = match with {
         Some(path) => {
             if !path.is_file() {
-                return Err(messages::candidate_missing(lang, path));
+                return Err(Error::CandidateMissing {
+                    path: path.to_path_buf(),
+                });
             }
             (path.display().to_string(), Candidate::File(path))
         }
         None => {
             if !exercise.module_path(root).is_file() {
-                return Err(messages::module_missing(
-                    lang,
-                    &exercise.module_display(),
-                    &exercise.name,
-                ));
+                return Err(Error::ModuleMissing {
+                    module: exercise.module_display(),
+                    name: exercise.name.clone(),
+                });
             }
             (exercise.module_display(), Candidate::InPlace)
         }
     };
     check_needs(exercise, lang)?;
     println!("{}", messages::checking(lang, &exercise.name, &file));
-    let report =
-        runner::run(root, exercise, candidate).map_err(|e| messages::cargo_failed(lang, &e))?;
+    let report = runner::run(root, exercise, candidate).map_err(|e| Error::Cargo(Box::new(e)))?;
     print!("{}", render(&report, exercise, lang, verbose));
     let done = report.passed();
     if with.is_none() {
@@ -48,7 +50,7 @@ pub fn check(
         progress.record(exercise, root, done);
         // Progress is a convenience: a read-only tree still gets its verdict.
         if let Err(e) = progress.save(root) {
-            eprintln!("{e}");
+            eprintln!("{}", e.message(lang));
         }
     }
     Ok(done)
@@ -56,7 +58,7 @@ pub fn check(
 
 /// Says what the exercise needs before anything is built; refuses early
 /// when it needs root and we are not.
-fn check_needs(exercise: &Exercise, lang: Lang) -> Result<(), String> {
+fn check_needs(exercise: &Exercise, lang: Lang) -> Result<(), Error> {
     if exercise.needs.is_empty() {
         return Ok(());
     }
@@ -72,7 +74,9 @@ fn check_needs(exercise: &Exercise, lang: Lang) -> Result<(), String> {
     // SAFETY: geteuid(2) has no preconditions and cannot fail.
     let root = unsafe { libc::geteuid() } == 0;
     if exercise.needs.iter().any(|n| n == "root") && !root {
-        return Err(messages::needs_root(lang, &exercise.name));
+        return Err(Error::NeedsRoot {
+            name: exercise.name.clone(),
+        });
     }
     Ok(())
 }

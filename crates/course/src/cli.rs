@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::course::Course;
+use crate::error::Error;
 use crate::messages::{self, Lang};
 use crate::progress::{Progress, State};
 
@@ -120,8 +121,7 @@ pub fn run_exercise(args: ExerciseArgs) -> i32 {
 /// Runs `student-edition <dir>` from the current directory; the exit code.
 pub fn run_edition(args: EditionArgs) -> i32 {
     let lang = Lang::detect(args.lang.map(Lang::from));
-    let result =
-        Course::find(&cwd(), lang).and_then(|c| crate::edition::write(&c, &args.dir, lang));
+    let result = Course::find(&cwd()).and_then(|c| crate::edition::write(&c, &args.dir, lang));
     finish(lang, result.map(|()| true))
 }
 
@@ -129,20 +129,21 @@ fn cwd() -> PathBuf {
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
 }
 
-/// 0 done, 1 not done; an error is one line on stderr, then 1.
-fn finish(lang: Lang, result: Result<bool, String>) -> i32 {
+/// 0 done, 1 not done; an error is one line on stderr, in the student's
+/// language, then 1.
+fn finish(lang: Lang, result: Result<bool, Error>) -> i32 {
     match result {
         Ok(true) => 0,
         Ok(false) => 1,
-        Err(message) => {
-            eprintln!("{}{message}", lang.pick("错误：", "error: "));
+        Err(error) => {
+            eprintln!("{}{}", lang.pick("错误：", "error: "), error.message(lang));
             1
         }
     }
 }
 
-fn run_action(cwd: &Path, action: Action, lang: Lang) -> Result<bool, String> {
-    let course = Course::find(cwd, lang)?;
+fn run_action(cwd: &Path, action: Action, lang: Lang) -> Result<bool, Error> {
+    let course = Course::find(cwd)?;
     match action {
         Action::List => {
             print!("{}", list(&course, lang));
@@ -153,15 +154,18 @@ fn run_action(cwd: &Path, action: Action, lang: Lang) -> Result<bool, String> {
             with,
             verbose,
         } => {
-            let exercise = course.exercise(&name, lang)?;
+            let exercise = course.exercise(&name)?;
             let with = with.map(|p| if p.is_absolute() { p } else { cwd.join(p) });
             crate::check::check(&course, exercise, with.as_deref(), lang, verbose)
         }
         Action::Hint { name, level } => {
-            let exercise = course.exercise(&name, lang)?;
+            let exercise = course.exercise(&name)?;
             let hints = exercise.hints.get(lang);
             if level == 0 || level > hints.len() {
-                return Err(messages::no_such_level(lang, level, hints.len()));
+                return Err(Error::NoSuchLevel {
+                    level,
+                    levels: hints.len(),
+                });
             }
             println!("{}", messages::hint_header(lang, &name, level, hints.len()));
             println!("  {}", hints[level - 1]);
@@ -171,7 +175,7 @@ fn run_action(cwd: &Path, action: Action, lang: Lang) -> Result<bool, String> {
             Ok(true)
         }
         Action::Reset { name } => {
-            let exercise = course.exercise(&name, lang)?;
+            let exercise = course.exercise(&name)?;
             reset(&course, exercise, lang)
         }
         Action::Watch => crate::watch::watch(&course, lang),
@@ -249,17 +253,19 @@ pub fn reset(
     course: &Course,
     exercise: &crate::manifest::Exercise,
     lang: Lang,
-) -> Result<bool, String> {
+) -> Result<bool, Error> {
     if !course.student_edition {
-        return Err(messages::reset_in_full_tree(
-            lang,
-            &exercise.module_display(),
-        ));
+        return Err(Error::ResetInFullTree {
+            module: exercise.module_display(),
+        });
     }
     let starter = exercise.starter_path();
-    let text = std::fs::read(&starter).map_err(|_| {
-        let rel = starter.strip_prefix(&course.root).unwrap_or(&starter);
-        messages::starter_missing(lang, &rel.display().to_string())
+    let text = std::fs::read(&starter).map_err(|source| Error::StarterMissing {
+        path: starter
+            .strip_prefix(&course.root)
+            .unwrap_or(&starter)
+            .to_path_buf(),
+        source,
     })?;
     let module = exercise.module_path(&course.root);
     let backup = if module.is_file() {
@@ -267,7 +273,7 @@ pub fn reset(
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         let backup = module.with_extension(format!("rs.{stamp}.bak"));
-        std::fs::copy(&module, &backup).map_err(|e| format!("{}: {e}", backup.display()))?;
+        std::fs::copy(&module, &backup).map_err(Error::io(&backup))?;
         Some(
             backup
                 .strip_prefix(&course.root)
@@ -278,7 +284,7 @@ pub fn reset(
     } else {
         None
     };
-    std::fs::write(&module, text).map_err(|e| format!("{}: {e}", module.display()))?;
+    std::fs::write(&module, text).map_err(Error::io(&module))?;
     println!(
         "{}",
         messages::reset_done(lang, &exercise.module_display(), backup.as_deref())

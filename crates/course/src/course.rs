@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::Error;
 use crate::manifest::Exercise;
-use crate::messages::{self, Lang};
 
 /// Where a student edition marks itself.
 pub const EDITION_MARKER: &str = ".course/edition.toml";
@@ -19,16 +19,18 @@ pub struct Course {
 
 impl Course {
     /// The course tree that holds `cwd`.
-    pub fn find(cwd: &Path, lang: Lang) -> Result<Course, String> {
+    pub fn find(cwd: &Path) -> Result<Course, Error> {
         let root = cwd
             .ancestors()
             .find(|dir| dir.join("Cargo.toml").is_file() && dir.join("labs").is_dir())
-            .ok_or_else(|| messages::not_in_course(lang, cwd))?;
+            .ok_or_else(|| Error::NotInCourse {
+                cwd: cwd.to_path_buf(),
+            })?;
         Course::open(root)
     }
 
     /// The course tree at `root`.
-    pub fn open(root: &Path) -> Result<Course, String> {
+    pub fn open(root: &Path) -> Result<Course, Error> {
         let mut exercises = Vec::new();
         for dir in exercise_dirs(&root.join("labs"))? {
             exercises.push(Exercise::load(root, &dir)?);
@@ -36,7 +38,9 @@ impl Course {
         exercises.sort_by(|a, b| (a.order, &a.name).cmp(&(b.order, &b.name)));
         for pair in exercises.windows(2) {
             if pair[0].name == pair[1].name {
-                return Err(format!("two exercises are named {:?}", pair[0].name));
+                return Err(Error::DuplicateExercise {
+                    name: pair[0].name.clone(),
+                });
             }
         }
         Ok(Course {
@@ -47,7 +51,7 @@ impl Course {
     }
 
     /// The exercise called `name`, or a line naming the closest ones.
-    pub fn exercise(&self, name: &str, lang: Lang) -> Result<&Exercise, String> {
+    pub fn exercise(&self, name: &str) -> Result<&Exercise, Error> {
         if let Some(found) = self.exercises.iter().find(|e| e.name == name) {
             return Ok(found);
         }
@@ -58,13 +62,16 @@ impl Course {
             .filter(|(score, n)| *score > 0.75 || n.contains(name))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let closest: Vec<&str> = scored.into_iter().take(3).map(|(_, n)| n).collect();
-        Err(messages::unknown_exercise(lang, name, &closest))
+        let closest = scored.into_iter().take(3).map(|(_, n)| n.into()).collect();
+        Err(Error::UnknownExercise {
+            name: name.into(),
+            closest,
+        })
     }
 }
 
 /// Every `labs/<lab>/exercises/<name>/` holding an exercise.toml.
-fn exercise_dirs(labs: &Path) -> Result<Vec<PathBuf>, String> {
+fn exercise_dirs(labs: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut dirs = Vec::new();
     for lab in read_dir_sorted(labs)? {
         let exercises = lab.join("exercises");
@@ -80,9 +87,11 @@ fn exercise_dirs(labs: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(dirs)
 }
 
-fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::List {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())

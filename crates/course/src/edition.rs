@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::course::{Course, EDITION_MARKER};
+use crate::error::Error;
 use crate::messages::{self, Lang};
 use crate::runner;
 
@@ -13,19 +14,20 @@ const INSTRUCTOR_ONLY: [&str; 1] = ["crates/course/tests"];
 
 /// Writes the edition to `dest` (new or empty), through a temporary folder
 /// beside it renamed at the end: on failure nothing is left half-written.
-pub fn write(course: &Course, dest: &Path, lang: Lang) -> Result<(), String> {
+pub fn write(course: &Course, dest: &Path, lang: Lang) -> Result<(), Error> {
     if dest.exists() {
-        let mut entries =
-            std::fs::read_dir(dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+        let mut entries = std::fs::read_dir(dest).map_err(Error::io(dest))?;
         if entries.next().is_some() {
-            return Err(messages::edition_not_empty(lang, dest));
+            return Err(Error::EditionNotEmpty {
+                dir: dest.to_path_buf(),
+            });
         }
     }
-    let dest = std::path::absolute(dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+    let dest = std::path::absolute(dest).map_err(Error::io(dest))?;
     let (Some(parent), Some(name)) = (dest.parent(), dest.file_name()) else {
-        return Err(format!("{}: give a folder to write to", dest.display()));
+        return Err(Error::NotAFolder { path: dest });
     };
-    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    std::fs::create_dir_all(parent).map_err(Error::io(parent))?;
     let partial = Partial(parent.join(format!(
         ".{}.partial-{}",
         name.to_string_lossy(),
@@ -34,9 +36,9 @@ pub fn write(course: &Course, dest: &Path, lang: Lang) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&partial.0);
     fill(course, &partial.0)?;
     if dest.exists() {
-        std::fs::remove_dir(&dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+        std::fs::remove_dir(&dest).map_err(Error::io(&dest))?;
     }
-    std::fs::rename(&partial.0, &dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+    std::fs::rename(&partial.0, &dest).map_err(Error::io(&dest))?;
     std::mem::forget(partial);
     println!(
         "{}",
@@ -54,7 +56,7 @@ impl Drop for Partial {
     }
 }
 
-fn fill(course: &Course, out: &Path) -> Result<(), String> {
+fn fill(course: &Course, out: &Path) -> Result<(), Error> {
     let root = &course.root;
     let left_out = left_out(course);
     for rel in runner::files_under(root)? {
@@ -63,24 +65,25 @@ fn fill(course: &Course, out: &Path) -> Result<(), String> {
         }
         let to = out.join(&rel);
         if let Some(dir) = to.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
         }
-        std::fs::copy(root.join(&rel), &to).map_err(|e| format!("{}: {e}", rel.display()))?;
+        std::fs::copy(root.join(&rel), &to).map_err(Error::io(&rel))?;
     }
     for exercise in &course.exercises {
         let starter = exercise.starter_path();
-        let text = std::fs::read(&starter).map_err(|e| format!("{}: {e}", starter.display()))?;
+        let text = std::fs::read(&starter).map_err(Error::io(&starter))?;
         let module = exercise.module_path(out);
-        std::fs::write(&module, text).map_err(|e| format!("{}: {e}", module.display()))?;
+        std::fs::write(&module, text).map_err(Error::io(&module))?;
     }
     annotate_pages(course, out)?;
     let marker = out.join(EDITION_MARKER);
-    std::fs::create_dir_all(marker.parent().unwrap_or(out)).map_err(|e| e.to_string())?;
+    let marker_dir = marker.parent().unwrap_or(out);
+    std::fs::create_dir_all(marker_dir).map_err(Error::io(marker_dir))?;
     std::fs::write(
         &marker,
         "# A student edition: the exercises' files are the students' own.\nedition = \"student\"\n",
     )
-    .map_err(|e| format!("{}: {e}", marker.display()))
+    .map_err(Error::io(&marker))
 }
 
 /// Project-relative paths not copied: wrong solutions, files that reveal an
@@ -104,7 +107,7 @@ fn left_out(course: &Course) -> Vec<PathBuf> {
 
 /// Above each listing that includes an exercise's module, a note (in the
 /// page's language) that it shows the starter.
-fn annotate_pages(course: &Course, out: &Path) -> Result<(), String> {
+fn annotate_pages(course: &Course, out: &Path) -> Result<(), Error> {
     for (lang_dir, lang) in [("zh", Lang::Zh), ("en", Lang::En)] {
         let dir = out.join("src").join(lang_dir);
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -114,11 +117,10 @@ fn annotate_pages(course: &Course, out: &Path) -> Result<(), String> {
             if page.extension().is_none_or(|x| x != "md") {
                 continue;
             }
-            let text =
-                std::fs::read_to_string(&page).map_err(|e| format!("{}: {e}", page.display()))?;
+            let text = std::fs::read_to_string(&page).map_err(Error::io(&page))?;
             let annotated = annotate(&text, course, lang);
             if annotated != text {
-                std::fs::write(&page, annotated).map_err(|e| format!("{}: {e}", page.display()))?;
+                std::fs::write(&page, annotated).map_err(Error::io(&page))?;
             }
         }
     }

@@ -13,6 +13,8 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::error::Error;
+
 /// What one cargo run printed, and what it left running.
 pub struct Run {
     pub output: Output,
@@ -22,7 +24,7 @@ pub struct Run {
 
 /// Runs `command` to its end with its output in temporary files, then ends
 /// the processes it left holding them.
-pub fn run(command: &mut Command) -> Result<Run, String> {
+pub fn run(command: &mut Command) -> Result<Run, Error> {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let stem = format!(
         "course-{}-{}",
@@ -39,13 +41,13 @@ pub fn run(command: &mut Command) -> Result<Run, String> {
             .write(true)
             .create_new(true)
             .open(p)
-            .map_err(|e| format!("{}: {e}", p.display()))
+            .map_err(Error::io(p))
     });
     // /proc names a file by its canonical path.
     let names = files
         .0
         .iter()
-        .map(|p| std::fs::canonicalize(p).map_err(|e| format!("{}: {e}", p.display())))
+        .map(|p| std::fs::canonicalize(p).map_err(Error::io(p)))
         .collect::<Result<Vec<_>, _>>()?;
     let marker = format!("{MARKER}={stem}");
     let mut child = command
@@ -54,10 +56,10 @@ pub fn run(command: &mut Command) -> Result<Run, String> {
         .stdout(out?)
         .stderr(err?)
         .spawn()
-        .map_err(|e| format!("cargo: {e}"))?;
-    let status = child.wait().map_err(|e| format!("cargo: {e}"))?;
+        .map_err(Error::Spawn)?;
+    let status = child.wait().map_err(Error::Spawn)?;
     let leftovers = end_holders(&names, marker.as_bytes());
-    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+    let read = |p: &Path| std::fs::read(p).map_err(Error::io(p));
     Ok(Run {
         output: Output {
             status,

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::error::{Error, Invalid};
 use crate::messages::Lang;
 
 /// A text in both of the book's languages.
@@ -96,49 +97,53 @@ const KNOWN_NEEDS: [&str; 5] = ["root", "userns", "docker", "containerd", "podma
 
 impl Exercise {
     /// Reads and validates `dir/exercise.toml`; `root` is the course tree.
-    pub fn load(root: &Path, dir: &Path) -> Result<Exercise, String> {
+    pub fn load(root: &Path, dir: &Path) -> Result<Exercise, Error> {
         let path = dir.join("exercise.toml");
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let mut exercise: Exercise = toml::from_str(&text)
-            .map_err(|e| format!("{} is not a valid exercise: {e}", path.display()))?;
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(source) => return Err(Error::Read { path, source }),
+        };
+        let mut exercise: Exercise = match toml::from_str(&text) {
+            Ok(exercise) => exercise,
+            Err(source) => return Err(Error::BadManifest { path, source }),
+        };
         exercise.dir = dir.to_path_buf();
         exercise
             .validate(root)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|problem| Error::InvalidExercise { path, problem })?;
         Ok(exercise)
     }
 
-    fn validate(&self, root: &Path) -> Result<(), String> {
+    fn validate(&self, root: &Path) -> Result<(), Invalid> {
         let folder = self.dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if self.name != folder {
-            return Err(format!(
-                "name {:?} must equal the folder's name {folder:?}",
-                self.name
-            ));
+            return Err(Invalid::Name {
+                name: self.name.clone(),
+                folder: folder.into(),
+            });
         }
         let lab = self.dir.parent().and_then(Path::parent);
         if lab.and_then(Path::file_name).and_then(|n| n.to_str()) != Some(self.lab.as_str()) {
-            return Err(format!(
-                "lab {:?} is not the lab folder it lives in",
-                self.lab
-            ));
+            return Err(Invalid::Lab(self.lab.clone()));
         }
         if !(10..=40).contains(&self.minutes) {
-            return Err(format!("minutes = {}: give 10 to 40", self.minutes));
+            return Err(Invalid::Minutes(self.minutes));
         }
         if self.checks.is_empty() {
-            return Err("checks is empty: name the tests that check it".into());
+            return Err(Invalid::NoChecks);
         }
         if self.hints.zh.len() != 3 || self.hints.en.len() != 3 {
-            return Err("hints need three levels in zh and in en".into());
+            return Err(Invalid::Hints);
         }
         if let Some(need) = self
             .needs
             .iter()
             .find(|n| !KNOWN_NEEDS.contains(&n.as_str()))
         {
-            return Err(format!("unknown need {need:?} (known: {KNOWN_NEEDS:?})"));
+            return Err(Invalid::Need {
+                need: need.clone(),
+                known: &KNOWN_NEEDS,
+            });
         }
         for wrong in &self.wrong {
             if let Some(f) = wrong
@@ -146,10 +151,10 @@ impl Exercise {
                 .iter()
                 .find(|f| !self.checks.iter().any(|c| &c.filter == *f))
             {
-                return Err(format!(
-                    "wrong {:?}: fails names {f:?}, which is no check's filter",
-                    wrong.file
-                ));
+                return Err(Invalid::WrongFails {
+                    file: wrong.file.clone(),
+                    filter: f.clone(),
+                });
             }
         }
         for chapter in ["zh", "en"] {
@@ -158,11 +163,10 @@ impl Exercise {
                 .join(chapter)
                 .join(format!("{}.md", self.chapter));
             if !page.is_file() {
-                return Err(format!(
-                    "chapter {:?}: no page {}",
-                    self.chapter,
-                    page.display()
-                ));
+                return Err(Invalid::Chapter {
+                    chapter: self.chapter.clone(),
+                    page,
+                });
             }
         }
         Ok(())

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
 use crate::manifest::Exercise;
 
 pub const PROGRESS_FILE: &str = ".course/progress.toml";
@@ -47,16 +48,16 @@ impl Progress {
             .unwrap_or_default()
     }
 
-    pub fn save(&self, root: &Path) -> Result<(), String> {
+    pub fn save(&self, root: &Path) -> Result<(), Error> {
         let path = Progress::path(root);
-        let text = toml::to_string(self).map_err(|e| e.to_string())?;
+        let text = toml::to_string(self)?;
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
         }
         // Through a temporary file: a crash leaves the old progress intact.
         let partial = path.with_extension("toml.partial");
-        std::fs::write(&partial, text).map_err(|e| format!("{}: {e}", partial.display()))?;
-        std::fs::rename(&partial, &path).map_err(|e| format!("{}: {e}", path.display()))
+        std::fs::write(&partial, text).map_err(Error::io(&partial))?;
+        std::fs::rename(&partial, &path).map_err(Error::io(&path))
     }
 
     pub fn record(&mut self, exercise: &Exercise, root: &Path, done: bool) {

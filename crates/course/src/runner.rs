@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::error::Error;
 use crate::manifest::Exercise;
 use crate::outcome::{self, TestResult};
 
@@ -56,7 +57,7 @@ impl Report {
 }
 
 /// Runs the exercise's checks on `candidate`; `root` is the course tree.
-pub fn run(root: &Path, exercise: &Exercise, candidate: Candidate) -> Result<Report, String> {
+pub fn run(root: &Path, exercise: &Exercise, candidate: Candidate) -> Result<Report, Error> {
     run_with_target(root, exercise, candidate, None)
 }
 
@@ -67,20 +68,21 @@ pub fn run_with_target(
     exercise: &Exercise,
     candidate: Candidate,
     target: Option<&Path>,
-) -> Result<Report, String> {
+) -> Result<Report, Error> {
     match candidate {
         Candidate::InPlace => run_checks(root, exercise, target),
         Candidate::File(file) => {
-            let source = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let source = std::fs::read(file).map_err(Error::io(file))?;
             let course = root.join("target").join("course");
-            std::fs::create_dir_all(&course).map_err(|e| format!("{}: {e}", course.display()))?;
+            std::fs::create_dir_all(&course).map_err(Error::io(&course))?;
             let work = course.join(format!("work-{}", exercise.lab));
             // One candidate at a time per lab: a lock beside the copy.
             let lock_path = course.join(format!("work-{}.lock", exercise.lab));
-            let lock = std::fs::File::create(&lock_path)
-                .map_err(|e| format!("{}: {e}", lock_path.display()))?;
-            lock.lock()
-                .map_err(|e| format!("lock {}: {e}", lock_path.display()))?;
+            let lock = std::fs::File::create(&lock_path).map_err(Error::io(&lock_path))?;
+            lock.lock().map_err(|source| Error::Lock {
+                path: lock_path.clone(),
+                source,
+            })?;
             sync_tree(root, &work)?;
             let module = exercise.module_path(&work);
             write_if_changed(&module, &source)?;
@@ -94,7 +96,7 @@ pub fn run_with_target(
     }
 }
 
-fn run_checks(tree: &Path, exercise: &Exercise, target: Option<&Path>) -> Result<Report, String> {
+fn run_checks(tree: &Path, exercise: &Exercise, target: Option<&Path>) -> Result<Report, Error> {
     let mut report = Report {
         build_error: None,
         checks: Vec::new(),
@@ -130,7 +132,9 @@ fn run_checks(tree: &Path, exercise: &Exercise, target: Option<&Path>) -> Result
         }
         let results = outcome::test_results(&stdout);
         if results.is_empty() && !out.status.success() {
-            return Err(stderr.trim().to_string());
+            return Err(Error::CargoFailed {
+                stderr: stderr.trim().to_string(),
+            });
         }
         for (index, filter) in chosen {
             let tests = results
@@ -177,12 +181,12 @@ fn cargo_test(tree: &Path, package: &str, test: &str, target: Option<&Path>) -> 
 pub const ROOT_VAR: &str = "PAUSE_BOOK_ROOT";
 
 /// Sets `path`'s modification time to now.
-fn touch(path: &Path) -> Result<(), String> {
+fn touch(path: &Path) -> Result<(), Error> {
     std::fs::File::options()
         .append(true)
         .open(path)
         .and_then(|f| f.set_modified(std::time::SystemTime::now()))
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(Error::io(path))
 }
 
 /// Folders never copied: build output, history, the student's progress.
@@ -190,10 +194,10 @@ pub const SKIPPED_DIRS: [&str; 4] = ["target", ".git", ".course", "book"];
 
 /// Makes `dest` hold the same files as `src`, rewriting only files whose
 /// contents differ (so cargo sees unchanged files as unchanged).
-pub fn sync_tree(src: &Path, dest: &Path) -> Result<(), String> {
+pub fn sync_tree(src: &Path, dest: &Path) -> Result<(), Error> {
     let mut wanted = BTreeSet::new();
     for rel in files_under(src)? {
-        let bytes = std::fs::read(src.join(&rel)).map_err(|e| format!("{}: {e}", rel.display()))?;
+        let bytes = std::fs::read(src.join(&rel)).map_err(Error::io(&rel))?;
         write_if_changed(&dest.join(&rel), &bytes)?;
         wanted.insert(rel);
     }
@@ -208,18 +212,16 @@ pub fn sync_tree(src: &Path, dest: &Path) -> Result<(), String> {
 }
 
 /// Every file below `root` (relative paths), outside [`SKIPPED_DIRS`].
-pub fn files_under(root: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn files_under(root: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     let mut todo = vec![PathBuf::new()];
     while let Some(rel) = todo.pop() {
         let dir = root.join(&rel);
-        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let entries = std::fs::read_dir(&dir).map_err(Error::io(&dir))?;
         for entry in entries.filter_map(Result::ok) {
             let name = entry.file_name();
             let path = rel.join(&name);
-            let kind = entry
-                .file_type()
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+            let kind = entry.file_type().map_err(Error::io(&path))?;
             if kind.is_dir() {
                 if !SKIPPED_DIRS.iter().any(|s| name == *s) {
                     todo.push(path);
@@ -234,12 +236,12 @@ pub fn files_under(root: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Writes `bytes` to `path` unless it already holds them.
-pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(());
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
     }
-    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::write(path, bytes).map_err(Error::io(path))
 }

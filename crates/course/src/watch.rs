@@ -6,13 +6,14 @@ use std::time::Duration;
 use notify::{RecursiveMode, Watcher};
 
 use crate::course::Course;
+use crate::error::Error;
 use crate::messages::{self, Lang};
 
 /// Watches every exercise's module; on a save, checks that exercise. Runs
 /// until interrupted.
-pub fn watch(course: &Course, lang: Lang) -> Result<bool, String> {
+pub fn watch(course: &Course, lang: Lang) -> Result<bool, Error> {
     let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(tx).map_err(|e| e.to_string())?;
+    let mut watcher = notify::recommended_watcher(tx).map_err(Error::Watch)?;
     // Watch the folders (editors often save by writing a new file and
     // renaming it over the old one, which a watch on the file would lose).
     let mut dirs: Vec<_> = course
@@ -29,7 +30,10 @@ pub fn watch(course: &Course, lang: Lang) -> Result<bool, String> {
     for dir in &dirs {
         watcher
             .watch(dir, RecursiveMode::NonRecursive)
-            .map_err(|e| format!("{}: {e}", dir.display()))?;
+            .map_err(|source| Error::WatchDir {
+                dir: dir.clone(),
+                source,
+            })?;
     }
     println!("{}", messages::watching(lang));
     loop {
@@ -50,7 +54,7 @@ pub fn watch(course: &Course, lang: Lang) -> Result<bool, String> {
             let module = exercise.module_path(&course.root);
             if changed.contains(&module) {
                 if let Err(e) = crate::check::check(course, exercise, None, lang, false) {
-                    eprintln!("{e}");
+                    eprintln!("{}", e.message(lang));
                 }
                 println!("{}", messages::watching(lang));
             }

@@ -113,7 +113,7 @@ fn the_section_is_read_as_names_titles_and_minutes() {
     );
     assert!(section(page, "## 练习").is_err());
     let course = common::full_course();
-    let mut reaper = course.exercise("pause-reaper", Lang::En).unwrap().clone();
+    let mut reaper = course.exercise("pause-reaper").unwrap().clone();
     reaper.title.en = "The reaper".into();
     assert_eq!(entry_problem(&lines, &reaper, Lang::En), None);
     reaper.minutes = 25;

@@ -90,7 +90,12 @@ fn grade(root: &Path, exercise: &Exercise) -> Vec<String> {
     problems
 }
 
-fn run(root: &Path, exercise: &Exercise, file: &Path, label: &str) -> Result<Report, String> {
+fn run(
+    root: &Path,
+    exercise: &Exercise,
+    file: &Path,
+    label: &str,
+) -> Result<Report, course::Error> {
     let started = std::time::Instant::now();
     let report = runner::run(root, exercise, Candidate::File(file))?;
     eprintln!(

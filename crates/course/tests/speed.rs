@@ -116,7 +116,7 @@ fn check_speed_cold_and_warm() {
     let tree = bench.join("tree");
     runner::sync_tree(&full.root, &tree).unwrap();
     for name in MEASURED {
-        let exercise = full.exercise(name, course::messages::Lang::En).unwrap();
+        let exercise = full.exercise(name).unwrap();
         if !common::selected(exercise) || !common::has_needs(exercise) {
             continue;
         }

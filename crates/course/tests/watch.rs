@@ -75,7 +75,7 @@ fn save_by_rename(module: &Path, text: &[u8]) {
 #[test]
 fn watch_checks_again_on_every_save_and_the_verdict_follows() {
     let full = common::full_course();
-    let exercise = full.exercise("pause-shutdown", Lang::En).unwrap();
+    let exercise = full.exercise("pause-shutdown").unwrap();
     assert!(
         exercise.needs.is_empty(),
         "the test wants an exercise anyone can check"

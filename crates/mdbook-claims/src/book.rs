@@ -202,7 +202,7 @@ pub fn process(
                         errors.push(Diagnostic::new(
                             format!("{src}/{path}"),
                             marker.line,
-                            message,
+                            message.to_string(),
                         ));
                         String::new()
                     }

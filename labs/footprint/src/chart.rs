@@ -2,7 +2,10 @@
 //! latest.en.svg): one panel per metric, one bar per program, the ratio to
 //! the baseline on a log scale (1x is the baseline's line).
 
-use crate::report::{METRICS, Row, Run, escape, ratio_text, value_text};
+use html_escape::encode_text as escape;
+
+use crate::report::text::{ratio_text, value_text};
+use crate::report::{METRICS, Row, Run};
 
 /// A language of the book, and so of a chart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,7 +49,7 @@ fn label(row: &Row, lang: Lang) -> String {
 }
 
 /// The machine and the date, the few English words of the machine line
-/// (see `machine()` in main.rs) said in Chinese for the Chinese chart.
+/// (see [`crate::machine::describe`]) said in Chinese for the Chinese chart.
 fn machine_line(run: &Run, lang: Lang) -> String {
     let line = format!("{} · {}", run.machine, run.date);
     match lang {
@@ -142,35 +145,17 @@ pub fn svg(run: &Run, lang: Lang) -> String {
 mod tests {
     use super::*;
     use crate::peers::BASELINE;
+    use crate::report::{sample_row, sample_run};
 
     fn run() -> Run {
-        let row = |key: &str, label: &str, bytes| Row {
-            key: key.into(),
-            label: label.into(),
-            binary_bytes: Some(bytes),
-            ..Row::default()
-        };
-        Run {
-            machine: "x86_64, CPU, 2 CPUs, 7.6 GiB, Linux 6.1, load average 1 2 3 at the start"
-                .into(),
-            date: "d".into(),
-            quick: true,
-            idle_seconds: 1,
-            runs: 1,
-            orphans: 1,
-            reap_rounds: 1,
-            baseline: BASELINE.into(),
-            idle_copies: 1,
-            rows: vec![
-                row(BASELINE, "C pause, gcc -Os -static (glibc)", 1000),
-                row("pause-tiny", "pause-tiny (Rust, no libc)", 10),
-                row("catatonit", "catatonit -P (Debian)", 100),
+        sample_run(
+            "x86_64, CPU, 2 CPUs, 7.6 GiB, Linux 6.1, load average 1 2 3 at the start",
+            vec![
+                sample_row(BASELINE, "C pause, gcc -Os -static (glibc)", 1000),
+                sample_row("pause-tiny", "pause-tiny (Rust, no libc)", 10),
+                sample_row("catatonit", "catatonit -P (Debian)", 100),
             ],
-            pod_start: None,
-            pod_start_missing: None,
-            first_read: None,
-            first_read_missing: None,
-        }
+        )
     }
 
     #[test]
@@ -181,27 +166,33 @@ mod tests {
             assert!(chart.starts_with("<svg") && chart.ends_with("</svg>\n"));
             assert!(chart.contains("0.0100x"), "the ratio of pause-tiny's bar");
         }
-        for words in [
-            "倍数",
-            "二进制",
-            "无 libc",
-            "Debian 软件包",
-            "无数据",
-            "开始时负载 1 2 3",
+        // The same words, in Chinese and in English.
+        for (zh_words, en_words) in [
+            ("倍数", "ratio to"),
+            ("二进制", "binary"),
+            ("无 libc", "no libc"),
+            ("Debian 软件包", "(Debian)"),
+            ("无数据", "n/a"),
+            ("开始时负载 1 2 3", "load average"),
         ] {
-            assert!(zh.contains(words), "{words} missing from the zh chart");
-            assert!(!en.contains(words), "{words} in the en chart");
+            assert!(
+                zh.contains(zh_words),
+                "{zh_words} missing from the zh chart"
+            );
+            assert!(!en.contains(zh_words), "{zh_words} in the en chart");
+            assert!(
+                en.contains(en_words),
+                "{en_words} missing from the en chart"
+            );
+            assert!(!zh.contains(en_words), "{en_words} in the zh chart");
         }
-        for words in [
-            "ratio to",
-            "binary",
-            "no libc",
-            "(Debian)",
-            "n/a",
-            "load average",
-        ] {
-            assert!(en.contains(words), "{words} missing from the en chart");
-            assert!(!zh.contains(words), "{words} in the zh chart");
-        }
+    }
+
+    #[test]
+    fn text_is_escaped_for_svg() {
+        let mut run = run();
+        run.rows[2].label = "a <b> & \"c\" 'd'".into();
+        let en = svg(&run, Lang::En);
+        assert!(en.contains(">a &lt;b&gt; &amp; \"c\" 'd'</text>"), "{en}");
     }
 }

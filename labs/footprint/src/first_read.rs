@@ -84,8 +84,7 @@ pub fn measure(root: &Path, work: &Path, mdbook: &str) -> anyhow::Result<FirstRe
         .with_context(|| format!("cannot make {} absolute", work.display()))?;
     let _ = std::fs::remove_dir_all(&scratch);
     let home = scratch.join("cargo-home");
-    std::fs::create_dir_all(&home)
-        .with_context(|| format!("cannot create {}", home.display()))?;
+    std::fs::create_dir_all(&home).with_context(|| format!("cannot create {}", home.display()))?;
     std::os::unix::fs::symlink(registry()?, home.join("registry"))
         .with_context(|| format!("cannot link the registry into {}", home.display()))?;
     let cargo = |target: &Path| {

@@ -27,7 +27,12 @@ pub fn start(peer: &Peer) -> anyhow::Result<(NsChild, Duration)> {
         .stderr(nsproc::Stdio::Null)
         .kill_with_parent(true)
         .spawn()
-        .with_context(|| format!("cannot start {} as PID 1 of a new PID namespace (run as root)", peer.key))?;
+        .with_context(|| {
+            format!(
+                "cannot start {} as PID 1 of a new PID namespace (run as root)",
+                peer.key
+            )
+        })?;
     let pid = child.pid();
     // Spin, not back off: start-up takes well under a millisecond.
     loop {
@@ -109,7 +114,8 @@ pub struct Snapshot {
 }
 
 pub fn snapshot(pid: i32) -> anyhow::Result<Snapshot> {
-    let status = procfs::status(pid).with_context(|| format!("cannot read process {pid}'s status"))?;
+    let status =
+        procfs::status(pid).with_context(|| format!("cannot read process {pid}'s status"))?;
     let field = |path: &str, name: &str| {
         nsproc::procfs::kb_field(path, name)
             .with_context(|| format!("no {name} in {path} (has the process exited?)"))
@@ -127,7 +133,9 @@ pub fn snapshot(pid: i32) -> anyhow::Result<Snapshot> {
 pub fn cpu_ns(pid: i32) -> anyhow::Result<u64> {
     let path = format!("/proc/{pid}/schedstat");
     std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {path} (a kernel without CONFIG_SCHED_INFO has none)"))?
+        .with_context(|| {
+            format!("cannot read {path} (a kernel without CONFIG_SCHED_INFO has none)")
+        })?
         .split_whitespace()
         .next()
         .and_then(|ns| ns.parse().ok())
@@ -147,8 +155,10 @@ pub struct Reaping {
 pub fn reaping(child: &NsChild, count: usize) -> anyhow::Result<Reaping> {
     let pid = child.pid();
     let baseline = children(pid);
-    let me = std::env::current_exe().context("cannot find our own binary to run the orphan maker")?;
-    let stamp = Removed(std::env::temp_dir().join(format!("footprint-release-{}", std::process::id())));
+    let me =
+        std::env::current_exe().context("cannot find our own binary to run the orphan maker")?;
+    let stamp =
+        Removed(std::env::temp_dir().join(format!("footprint-release-{}", std::process::id())));
     let stamp_file = std::fs::File::create(&stamp.0)
         .with_context(|| format!("cannot create {}", stamp.0.display()))?;
     let cpu_before = cpu_ns(pid)?;
@@ -169,7 +179,9 @@ pub fn reaping(child: &NsChild, count: usize) -> anyhow::Result<Reaping> {
     let released: u64 = std::fs::read_to_string(&stamp.0)
         .ok()
         .and_then(|text| text.trim().parse().ok())
-        .with_context(|| format!("the orphan maker failed ({status}) and wrote no hand-over time"))?;
+        .with_context(|| {
+            format!("the orphan maker failed ({status}) and wrote no hand-over time")
+        })?;
     loop {
         let now = children(pid);
         if now.len() <= baseline.len() {

@@ -59,7 +59,8 @@ pub fn all(work: &Path) -> Vec<Found> {
             "C pause, musl-gcc -Os -static",
         ),
         build_pause().map(|bin| peer("pause", "pause (Rust, std, static glibc)", bin, &[])),
-        build_pause_musl().map(|bin| peer("pause-musl", "pause (Rust, std, static musl)", bin, &[])),
+        build_pause_musl()
+            .map(|bin| peer("pause-musl", "pause (Rust, std, static musl)", bin, &[])),
         tiny.clone()
             .map(|bin| peer("pause-tiny", "pause-tiny (Rust, no libc)", bin, &[])),
     ];

@@ -145,8 +145,8 @@ fn pause_of(dir: &Path) -> anyhow::Result<i32> {
     let path = dir.join("state.json");
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read the pod's state {}", path.display()))?;
-    let state: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not JSON", path.display()))?;
+    let state: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
     state["pause"]["pid"]
         .as_i64()
         .map(|pid| pid as i32)
@@ -187,7 +187,9 @@ fn unshare_pause(pause: &Path) -> anyhow::Result<Duration> {
             break Ok(started.elapsed());
         }
         if started.elapsed() > BOUND {
-            break Err(anyhow::anyhow!("pause under unshare not ready after {BOUND:?}"));
+            break Err(anyhow::anyhow!(
+                "pause under unshare not ready after {BOUND:?}"
+            ));
         }
         std::hint::spin_loop();
     };
