@@ -13,6 +13,8 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use nsproc::procfs;
+
 use crate::error::Error;
 
 /// What one cargo run printed, and what it left running.
@@ -58,7 +60,7 @@ pub fn run(command: &mut Command) -> Result<Run, Error> {
         .spawn()
         .map_err(Error::Spawn)?;
     let status = child.wait().map_err(Error::Spawn)?;
-    let leftovers = end_holders(&names, marker.as_bytes());
+    let leftovers = end_holders(&names, &marker);
     let read = |p: &Path| std::fs::read(p).map_err(Error::io(p));
     Ok(Run {
         output: Output {
@@ -87,7 +89,7 @@ pub const MARKER: &str = "PAUSE_BOOK_CHECK_RUN";
 /// Ends (SIGKILL) every other process that holds one of `files` open or
 /// carries `marker` (`NAME=value`) in its environment, and waits (briefly)
 /// until none is left. Returns what they were.
-fn end_holders(files: &[PathBuf], marker: &[u8]) -> Vec<String> {
+fn end_holders(files: &[PathBuf], marker: &str) -> Vec<String> {
     let mut ended = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
@@ -96,7 +98,7 @@ fn end_holders(files: &[PathBuf], marker: &[u8]) -> Vec<String> {
             return ended;
         }
         for pid in holders {
-            let line = format!("{pid} {}", command_line(pid));
+            let line = format!("{pid} {}", procfs::cmdline(pid).unwrap_or_default());
             // SAFETY: kill(2) on a PID has no memory effects; a PID that is
             // gone by now just makes it fail with ESRCH.
             unsafe { libc::kill(pid, libc::SIGKILL) };
@@ -110,42 +112,16 @@ fn end_holders(files: &[PathBuf], marker: &[u8]) -> Vec<String> {
 
 /// The processes other than this one with a descriptor open on one of
 /// `files`, or with `marker` in their environment. Zombies hold nothing.
-pub fn holders_of(files: &[PathBuf], marker: &[u8]) -> Vec<i32> {
+pub fn holders_of(files: &[PathBuf], marker: &str) -> Vec<i32> {
     let me = std::process::id() as i32;
-    let Ok(procs) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    procs
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|&pid| pid != me)
-        .filter(|pid| holds(*pid, files) || carries(*pid, marker))
-        .collect()
-}
-
-fn holds(pid: i32, files: &[PathBuf]) -> bool {
-    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
-        return false;
-    };
-    fds.filter_map(Result::ok)
-        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
-        .any(|target| files.contains(&target))
-}
-
-fn carries(pid: i32, marker: &[u8]) -> bool {
-    std::fs::read(format!("/proc/{pid}/environ"))
-        .is_ok_and(|env| env.split(|b| *b == 0).any(|entry| entry == marker))
-}
-
-fn command_line(pid: i32) -> String {
-    std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|bytes| {
-            bytes
-                .split(|b| *b == 0)
-                .filter(|w| !w.is_empty())
-                .map(|w| String::from_utf8_lossy(w).into_owned())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+    procfs::all_pids()
         .unwrap_or_default()
+        .into_iter()
+        .filter(|&pid| pid != me)
+        .filter(|&pid| {
+            let holds = procfs::open_files(pid)
+                .is_ok_and(|open| open.iter().any(|target| files.contains(target)));
+            holds || procfs::environ(pid).is_ok_and(|env| env.iter().any(|e| e == marker))
+        })
+        .collect()
 }

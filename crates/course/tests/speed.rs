@@ -21,7 +21,6 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use course::manifest::Exercise;
@@ -76,7 +75,7 @@ fn compiled(stderr: &str) -> BTreeSet<String> {
 /// `cargo ARGS` in `tree` with `target`; its timing and what it compiled.
 fn cargo(tree: &Path, target: &Path, args: &[&str]) -> (Timing, BTreeSet<String>) {
     let (timing, out) = timed(|| {
-        Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        testkit::run::cargo()
             .current_dir(tree)
             .env("CARGO_TARGET_DIR", target)
             .args(args)

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 
+use nsproc::{NsKind, procfs};
+
 use crate::labenv::{self, RunPlace};
 use crate::pod;
 
@@ -28,28 +30,15 @@ pub fn make_state_dir(run_id: &str) -> std::io::Result<PathBuf> {
     Ok(dir)
 }
 
-/// The state letter, process group and session of `pid` (/proc/PID/stat).
-fn stat(pid: i32) -> Option<(char, i32, i32)> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &text[text.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let state = fields.first()?.chars().next()?;
-    Some((
-        state,
-        fields.get(2)?.parse().ok()?,
-        fields.get(3)?.parse().ok()?,
-    ))
-}
-
 /// Live processes (not zombies) of session `sid`, or of process group
 /// `sid` (for one that left the session but kept the group).
 pub fn members(sid: i32) -> Vec<i32> {
-    all_pids()
+    procfs::all_pids()
+        .unwrap_or_default()
         .into_iter()
         .filter(|&pid| {
-            stat(pid).is_some_and(|(state, group, session)| {
-                (group == sid || session == sid) && !matches!(state, 'Z' | 'X')
-            })
+            procfs::stat(pid)
+                .is_ok_and(|stat| (stat.pgrp == sid || stat.session == sid) && stat.running())
         })
         .collect()
 }
@@ -120,21 +109,20 @@ pub async fn remove_pods_and_state(place: &RunPlace) {
 /// SIGKILL, until none is left (at most 5 s). Returns how many there were.
 async fn sweep(state_dir: &Path, names: &[String]) -> usize {
     let find = || {
-        let mut prefix = b"SETNS_DEMO_POD=".to_vec();
-        prefix.extend_from_slice(state_dir.as_os_str().as_encoded_bytes());
-        prefix.push(b'/');
-        let ours = std::fs::read_link("/proc/self/ns/pid").ok();
-        let mut pids: Vec<i32> = all_pids()
+        // Our state directories have ASCII names (lab-runner-<hex>).
+        let prefix = format!("SETNS_DEMO_POD={}/", state_dir.to_string_lossy());
+        let ours = nsproc::ns_inode(std::process::id() as i32, NsKind::Pid).ok();
+        let mut pids: Vec<i32> = procfs::all_pids()
+            .unwrap_or_default()
             .into_iter()
-            .filter(|pid| {
-                std::fs::read(format!("/proc/{pid}/environ"))
-                    .is_ok_and(|env| env.split(|&b| b == 0).any(|v| v.starts_with(&prefix)))
+            .filter(|&pid| {
+                procfs::environ(pid).is_ok_and(|env| env.iter().any(|v| v.starts_with(&prefix)))
             })
-            .filter(|&pid| stat(pid).is_some_and(|(state, ..)| !matches!(state, 'Z' | 'X')))
+            .filter(|&pid| procfs::stat(pid).is_ok_and(|stat| stat.running()))
             .collect();
         for name in names {
             for (pid, started) in pod::recorded_members(&state_dir.join(name)) {
-                let other_ns = std::fs::read_link(format!("/proc/{pid}/ns/pid")).ok() != ours;
+                let other_ns = nsproc::ns_inode(pid, NsKind::Pid).ok() != ours;
                 if pod::is_alive(pid, started) && other_ns {
                     pids.push(pid);
                 }
@@ -155,17 +143,6 @@ async fn sweep(state_dir: &Path, names: &[String]) -> usize {
         left = find();
     }
     first.len()
-}
-
-fn all_pids() -> Vec<i32> {
-    std::fs::read_dir("/proc")
-        .map(|listing| {
-            listing
-                .flatten()
-                .filter_map(|e| e.file_name().to_str()?.parse().ok())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn remove_dir(dir: &Path) {

@@ -9,6 +9,7 @@ use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
+use nsproc::{NsKind, procfs};
 use serde::{Deserialize, Serialize};
 
 /// The namespace kinds shown, in order.
@@ -90,17 +91,6 @@ fn read_small(path: &Path) -> Option<String> {
     Some(text)
 }
 
-/// State letter and start time (field 22) of `pid`.
-fn stat(pid: i32) -> Option<(char, u64)> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &text[text.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    Some((
-        fields.first()?.chars().next()?,
-        fields.get(19)?.parse().ok()?,
-    ))
-}
-
 /// Whether `pid`, started at `started` (clock ticks since boot), is
 /// that very process, alive.
 pub fn is_alive(pid: i32, started: u64) -> bool {
@@ -123,37 +113,29 @@ pub fn recorded_members(pod_dir: &Path) -> Vec<(i32, u64)> {
 /// Whether `recorded` is that very process, alive.
 fn alive(recorded: Recorded) -> bool {
     recorded.pid > 0
-        && matches!(stat(recorded.pid), Some((state, started))
-            if started == recorded.started && state != 'Z' && state != 'X')
+        && procfs::stat(recorded.pid)
+            .is_ok_and(|stat| stat.start_time == recorded.started && stat.running())
 }
 
 /// Whether `pid` was started with `SETNS_DEMO_POD=<dir>`.
 fn carries_marker(pid: i32, dir: &Path) -> bool {
-    let mut wanted = b"SETNS_DEMO_POD=".to_vec();
-    wanted.extend_from_slice(dir.as_os_str().as_encoded_bytes());
-    std::fs::read(format!("/proc/{pid}/environ"))
-        .is_ok_and(|env| env.split(|&b| b == 0).any(|var| var == wanted.as_slice()))
-}
-
-fn inode(pid: i32, kind: &str) -> Option<u64> {
-    let link = std::fs::read_link(format!("/proc/{pid}/ns/{kind}")).ok()?;
-    let text = link.to_str()?;
-    text.strip_prefix(&format!("{kind}:["))?
-        .strip_suffix(']')?
-        .parse()
-        .ok()
+    // Our state directories have ASCII names; any other never matches.
+    let Some(dir) = dir.to_str() else {
+        return false;
+    };
+    let wanted = format!("SETNS_DEMO_POD={dir}");
+    procfs::environ(pid).is_ok_and(|env| env.contains(&wanted))
 }
 
 fn process(pid: i32) -> Option<Process> {
-    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-    let mut args = cmdline
-        .split(|&b| b == 0)
-        .filter(|a| !a.is_empty())
-        .map(|a| String::from_utf8_lossy(a).into_owned());
-    let program = args.next()?;
-    let program = program.rsplit('/').next().unwrap_or(&program).to_string();
-    let command: String = std::iter::once(program)
-        .chain(args)
+    let cmdline = procfs::cmdline(pid).ok()?;
+    // The program by its file name, then its arguments, at most 200 chars.
+    let (program, args) = cmdline.split_once(' ').unwrap_or((&cmdline, ""));
+    let program = program.rsplit('/').next().filter(|p| !p.is_empty())?;
+    let command: String = [program, args]
+        .iter()
+        .filter(|part| !part.is_empty())
+        .copied()
         .collect::<Vec<_>>()
         .join(" ")
         .chars()
@@ -161,7 +143,10 @@ fn process(pid: i32) -> Option<Process> {
         .collect();
     let ns = KINDS
         .iter()
-        .filter_map(|kind| Some((kind.to_string(), inode(pid, kind)?)))
+        .filter_map(|kind| {
+            let inode = nsproc::ns_inode(pid, NsKind::parse(kind).ok()?).ok()?;
+            Some((kind.to_string(), inode))
+        })
         .collect();
     Some(Process { pid, command, ns })
 }
@@ -336,7 +321,7 @@ mod tests {
         let pod = dir.join("web");
         std::fs::create_dir_all(&pod).unwrap();
         // Our own PID, with the right start time, but no pod marker.
-        let (_, started) = stat(std::process::id() as i32).unwrap();
+        let started = procfs::stat(std::process::id() as i32).unwrap().start_time;
         let state = format!(
             "{{\"pause\": {{\"pid\": {}, \"started\": {started}}}}}",
             std::process::id()

@@ -80,12 +80,7 @@ const HOLD_POD: &[(&str, &str)] = &[
 ];
 
 fn inode(pid: i64, kind: &str) -> u64 {
-    let link = std::fs::read_link(format!("/proc/{pid}/ns/{kind}")).unwrap();
-    let text = link.to_string_lossy().into_owned();
-    text.trim_start_matches(&format!("{kind}:["))
-        .trim_end_matches(']')
-        .parse()
-        .unwrap()
+    nsproc::ns_inode(pid as i32, nsproc::NsKind::parse(kind).unwrap()).unwrap()
 }
 
 /// The number after `before` in `text`.

@@ -96,23 +96,59 @@ fn parse_status(text: &str) -> Status {
     status
 }
 
+/// What `/proc/PID/stat` says about a process that the labs and tools use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stat {
+    /// `R`, `S`, `D`, `Z`, `T`, ...
+    pub state: char,
+    pub ppid: i32,
+    /// Process group and session ids.
+    pub pgrp: i32,
+    pub session: i32,
+    /// User + system CPU time, in clock ticks (`sysconf(_SC_CLK_TCK)`).
+    pub cpu_ticks: u64,
+    /// When it started, in clock ticks since boot: with the PID, it names
+    /// one process even after its PID is reused.
+    pub start_time: u64,
+}
+
+impl Stat {
+    /// Neither a zombie nor dead: it still runs.
+    pub fn running(&self) -> bool {
+        !matches!(self.state, 'Z' | 'X')
+    }
+}
+
+/// `/proc/PID/stat`, parsed.
+pub fn stat(pid: i32) -> Result<Stat> {
+    let path = format!("/proc/{pid}/stat");
+    let text = fs::read_to_string(&path).context(|| format!("read {path}"))?;
+    parse_stat(&text).ok_or_else(|| crate::Error::new(format!("parse {path}"), "unexpected format"))
+}
+
+fn parse_stat(text: &str) -> Option<Stat> {
+    // The command name is in parentheses and may contain spaces and
+    // parentheses itself: the fields start after the last ')'.
+    let after_comm = text.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after_comm.split_whitespace().collect();
+    // After the name: state(0) ppid(1) pgrp(2) session(3) ... utime(11)
+    // stime(12) ... starttime(19).
+    let number = |i: usize| fields.get(i)?.parse::<u64>().ok();
+    let id = |i: usize| fields.get(i)?.parse::<i32>().ok();
+    Some(Stat {
+        state: fields.first()?.chars().next()?,
+        ppid: id(1)?,
+        pgrp: id(2)?,
+        session: id(3)?,
+        cpu_ticks: number(11)? + number(12)?,
+        start_time: number(19)?,
+    })
+}
+
 /// CPU time the process has used (user + system), in clock ticks
 /// (`sysconf(_SC_CLK_TCK)`, usually 100 per second), from `/proc/PID/stat`.
 pub fn cpu_ticks(pid: i32) -> Result<u64> {
-    let path = format!("/proc/{pid}/stat");
-    let text = fs::read_to_string(&path).context(|| format!("read {path}"))?;
-    // The command name is in parentheses and may contain spaces: skip past it.
-    let after_comm = text.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
-    let fields: Vec<&str> = after_comm.split_whitespace().collect();
-    // After the name: state(0) ppid(1) ... utime(11) stime(12).
-    let field = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
-    match (field(11), field(12)) {
-        (Some(user), Some(system)) => Ok(user + system),
-        _ => Err(crate::Error::new(
-            format!("parse {path}"),
-            "unexpected format",
-        )),
-    }
+    stat(pid).map(|stat| stat.cpu_ticks)
 }
 
 /// A size in kB from a `/proc` file of `Name:   123 kB` lines, such as
@@ -152,6 +188,16 @@ pub fn environ(pid: i32) -> Result<Vec<String>> {
         .split(|b| *b == 0)
         .filter(|entry| !entry.is_empty())
         .map(|entry| String::from_utf8_lossy(entry).into_owned())
+        .collect())
+}
+
+/// What the open file descriptors of a process point at
+/// (`/proc/PID/fd/*`; readable only for one's own processes, or as root).
+pub fn open_files(pid: i32) -> Result<Vec<std::path::PathBuf>> {
+    let path = format!("/proc/{pid}/fd");
+    let entries = fs::read_dir(&path).context(|| format!("list {path}"))?;
+    Ok(entries
+        .filter_map(|fd| fs::read_link(fd.ok()?.path()).ok())
         .collect())
 }
 
@@ -197,6 +243,30 @@ pub fn children_of(pid: i32) -> Result<Vec<i32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stat_fields_follow_a_name_with_spaces_and_parentheses() {
+        let text =
+            "4242 (a (b) c) S 1 4242 4242 0 -1 4194560 90 0 0 0 7 5 0 0 20 0 1 0 31337 2000 100";
+        assert_eq!(
+            parse_stat(text),
+            Some(Stat {
+                state: 'S',
+                ppid: 1,
+                pgrp: 4242,
+                session: 4242,
+                cpu_ticks: 12,
+                start_time: 31337,
+            })
+        );
+        assert_eq!(parse_stat("4242 (cut"), None);
+        let me = stat(std::process::id() as i32).unwrap();
+        assert!(me.running() && me.start_time > 0, "{me:?}");
+        let file = std::fs::File::open("/proc/self/stat").unwrap();
+        let open = open_files(std::process::id() as i32).unwrap();
+        assert!(open.iter().any(|p| p.ends_with("stat")), "{open:?}");
+        drop(file);
+    }
 
     const SAMPLE: &str = "Name:\tpause\nState:\tS (sleeping)\nPPid:\t0\n\
         NSpid:\t4711\t1\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n\

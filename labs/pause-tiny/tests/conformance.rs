@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::{Launcher, check_reaping_and_sigterm, check_version, tiny_binary};
 
@@ -108,8 +107,7 @@ fn run_suite(root: &Path, bin: &Path) -> std::process::Output {
     let dir = root.join("target").join("tiny-suite");
     std::fs::create_dir_all(&dir).unwrap();
     let (out_path, err_path) = (dir.join("suite.stdout"), dir.join("suite.stderr"));
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut child = Command::new(cargo)
+    let mut child = testkit::run::cargo()
         .current_dir(root)
         .env("CARGO_TARGET_DIR", &dir)
         .env("PAUSE_BIN", bin)

@@ -19,28 +19,20 @@ pub struct ProcessId {
     pub started: u64,
 }
 
-/// The state letter and start time of `pid`, from /proc/PID/stat.
-fn stat(pid: i32) -> Option<(char, u64)> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name may contain spaces and parentheses: split after the last ')'.
-    let rest = &text[text.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let state = fields.first()?.chars().next()?;
-    let started = fields.get(19)?.parse().ok()?;
-    Some((state, started))
-}
-
 impl ProcessId {
     /// The process now running as `pid`, if any.
     pub fn of(pid: i32) -> Option<ProcessId> {
-        stat(pid).map(|(_, started)| ProcessId { pid, started })
+        nsproc::procfs::stat(pid).ok().map(|stat| ProcessId {
+            pid,
+            started: stat.start_time,
+        })
     }
 
     /// Still running: same start time, and not a zombie waiting for its
     /// parent (init here, which may take a moment) to reap it.
     pub fn is_alive(&self) -> bool {
-        matches!(stat(self.pid), Some((state, started))
-            if started == self.started && state != 'Z' && state != 'X')
+        nsproc::procfs::stat(self.pid)
+            .is_ok_and(|stat| stat.start_time == self.started && stat.running())
     }
 
     /// Sends `signal` if this very process is still alive.

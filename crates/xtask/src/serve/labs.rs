@@ -80,7 +80,7 @@ pub fn run(root: &Path, port: u16, mut mdbook: Command) -> anyhow::Result<()> {
         "Building the lab runner and the lab binaries ({}): a few minutes the first time on 2 cores...",
         packages.join(", ")
     );
-    let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut cargo = testkit::run::cargo();
     cargo.current_dir(root).arg("build");
     for package in &packages {
         cargo.args(["--package", package]);
