@@ -8,6 +8,7 @@
 //! leaving or closing the page during a long run leaves nothing running.
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -15,7 +16,12 @@ use std::time::{Duration, Instant};
 
 use book_tests::webdriver::{self, Browser};
 use book_tests::{build, chromium, root, scratch_dir};
+use nsproc::procfs;
 use serde_json::{Value, json};
+use testkit::shared::SharedTree;
+
+/// The unprivileged user a runner without root runs as.
+const NOBODY: u32 = 65534;
 
 /// One Chromium and one runner at a time: the machines have 2 cores.
 fn one_at_a_time() -> MutexGuard<'static, ()> {
@@ -48,33 +54,48 @@ fn runner_binary() -> PathBuf {
 struct Runner {
     child: Child,
     port: u16,
+    /// What a runner started as another user reads, kept until it stops.
+    _shared: Option<SharedTree>,
 }
 
 impl Runner {
     fn start(book: &Path, extra: Option<&Path>) -> Runner {
-        Runner::spawn(Command::new(runner_binary()), book, extra)
+        Runner::spawn(Command::new(runner_binary()), book, root(), extra)
     }
 
-    /// The runner as an ordinary user (`nobody`, when we are root).
+    /// The runner as an ordinary user (`nobody`, when we are root). It gets
+    /// copies of the book, its binaries and the labs' transcripts that
+    /// `nobody` may read: the checkout may sit in a folder only root enters.
     fn start_not_root(book: &Path) -> Runner {
-        let command = if matches!(testkit::isolation(), Ok(testkit::Isolation::Root)) {
-            let mut command = Command::new("setpriv");
-            command
-                .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-                .arg(runner_binary());
-            command
-        } else {
-            Command::new(runner_binary())
-        };
-        Runner::spawn(command, book, None)
+        if !matches!(testkit::isolation(), Ok(testkit::Isolation::Root)) {
+            return Runner::spawn(Command::new(runner_binary()), book, root(), None);
+        }
+        let shared = SharedTree::new("runner-page").expect("a shared folder");
+        let built = runner_binary();
+        let bins = built.parent().expect("the runner's folder");
+        for bin in ["lab-runner", "pause", "zombie-reaping", "setns-demo"] {
+            shared
+                .copy(&bins.join(bin), &format!("bin/{bin}"))
+                .expect("copy a binary");
+        }
+        let book = shared.copy(book, "book").expect("copy the book");
+        let workspace = shared
+            .workspace_transcripts(root())
+            .expect("copy the transcripts");
+        // As root, std drops the supplementary groups along with the ids.
+        let mut command = Command::new(shared.path().join("bin/lab-runner"));
+        command.uid(NOBODY).gid(NOBODY);
+        let mut runner = Runner::spawn(command, &book, &workspace, None);
+        runner._shared = Some(shared);
+        runner
     }
 
-    fn spawn(mut command: Command, book: &Path, extra: Option<&Path>) -> Runner {
+    fn spawn(mut command: Command, book: &Path, workspace: &Path, extra: Option<&Path>) -> Runner {
         command
             .arg("--book")
             .arg(book)
             .args(["--port", "0", "--root"])
-            .arg(root())
+            .arg(workspace)
             .stdin(Stdio::null())
             .stdout(Stdio::piped());
         if let Some(extra) = extra {
@@ -93,7 +114,11 @@ impl Runner {
                 }
             }
         });
-        let mut runner = Runner { child, port: 0 };
+        let mut runner = Runner {
+            child,
+            port: 0,
+            _shared: None,
+        };
         runner.port = match rx.recv_timeout(Duration::from_secs(60)) {
             Ok(port) => port,
             Err(_) => panic!(
@@ -381,51 +406,29 @@ fn a_listing_that_needs_root_says_so_when_the_runner_is_not_root() {
     assert_steps_of(&page, "labs/pause/transcripts/signals.txt");
 }
 
-/// Processes whose command line is exactly `words`.
+/// Processes whose command line is exactly `words` (no argument holds a
+/// space in these tests, so the joined command line tells them apart).
 fn processes(words: &[&str]) -> Vec<i32> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
-            continue;
-        };
-        let args: Vec<&[u8]> = cmdline
-            .split(|b| *b == 0)
-            .filter(|a| !a.is_empty())
-            .collect();
-        if args.len() == words.len() && args.iter().zip(words).all(|(a, w)| *a == w.as_bytes()) {
-            found.push(pid);
-        }
-    }
-    found
+    let wanted = words.join(" ");
+    procfs::all_pids()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|&pid| procfs::cmdline(pid).is_ok_and(|line| line == wanted))
+        .collect()
 }
 
 fn parent_of(pid: i32) -> Option<i32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after = &stat[stat.rfind(')')? + 2..];
-    after.split(' ').nth(1)?.parse().ok()
+    procfs::stat(pid).ok().map(|stat| stat.ppid)
 }
 
+/// Still listed in /proc (a zombie counts: it is not cleaned up yet).
 fn alive(pid: i32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
+    procfs::stat(pid).is_ok()
 }
 
 /// Waits (bounded) until `what` holds.
 fn eventually(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + limit;
-    while !check() {
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {limit:?}: {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    nsproc::wait_until(limit, what, || check().then_some(())).unwrap_or_else(|err| panic!("{err}"));
 }
 
 /// A labs-like folder with one more runnable transcript, `<lab>/<id>`,
@@ -525,9 +528,7 @@ fn leaving_or_closing_the_page_during_a_long_run_leaves_nothing_running() {
 }
 
 fn inode(pid: i32, kind: &str) -> Option<u64> {
-    let link = std::fs::read_link(format!("/proc/{pid}/ns/{kind}")).ok()?;
-    let link = link.to_string_lossy();
-    link.split('[').nth(1)?.trim_end_matches(']').parse().ok()
+    nsproc::ns_inode(pid, nsproc::NsKind::parse(kind).ok()?).ok()
 }
 
 fn interfaces() -> Vec<String> {

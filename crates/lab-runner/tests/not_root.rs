@@ -6,17 +6,25 @@ mod common;
 use std::path::PathBuf;
 
 use common::*;
+use testkit::shared::SharedTree;
 
 /// The unprivileged user the runner is started as (nobody).
 const NOBODY: u32 = 65534;
 
-fn lab_bins() -> Option<PathBuf> {
-    let mut dir = None;
+/// The lab binaries and the labs' transcripts, copied where `nobody` may
+/// read them (the checkout may sit in a folder only root can enter).
+fn shared_tree() -> Option<(SharedTree, PathBuf, PathBuf)> {
+    let tree = SharedTree::new("lab-runner").expect("a shared folder");
     for package in ["pause", "setns-demo"] {
         let built = testkit::workspace_binary(package, package).map_err(|e| e.to_string());
-        dir = Some(testkit::require(&format!("the {package} binary"), built)?);
+        let bin = testkit::require(&format!("the {package} binary"), built)?;
+        tree.copy(&bin, &format!("bin/{package}")).expect("copy");
     }
-    dir.and_then(|bin: PathBuf| bin.parent().map(PathBuf::from))
+    let root = tree
+        .workspace_transcripts(&workspace_root())
+        .expect("copy the transcripts");
+    let bins = tree.path().join("bin");
+    Some((tree, bins, root))
 }
 
 #[test]
@@ -30,11 +38,12 @@ fn a_runner_without_root_refuses_root_commands_and_runs_the_others() {
     if testkit::require("root", root).is_none() {
         return;
     }
-    let Some(bins) = lab_bins() else {
+    let Some((_tree, bins, workspace)) = shared_tree() else {
         return;
     };
     let runner = Runner::start(Options {
         bin_dir: Some(&bins),
+        root: Some(&workspace),
         user: Some(NOBODY),
         ..Options::default()
     });

@@ -11,7 +11,8 @@
 //! - [`c_pause`]: compiling the C pause like upstream;
 //! - [`elf`]: static or not, PIE or not, the libraries `ldd` names;
 //! - [`exec`]: putting an executable in place without ETXTBSY;
-//! - [`docker`]: the `docker` command line.
+//! - [`docker`]: the `docker` command line;
+//! - [`shared`]: copies another user may read (tests that drop root).
 
 pub mod bins;
 pub mod c_pause;
@@ -21,6 +22,7 @@ pub mod error;
 pub mod exec;
 pub mod prereq;
 pub mod run;
+pub mod shared;
 
 pub use bins::{workspace_binary, workspace_root, workspace_static_binary};
 pub use error::{Error, Result};

@@ -22,25 +22,11 @@ use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_lab-runner");
 
-/// The workspace root (this crate lives in crates/lab-runner).
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .unwrap()
-        .to_path_buf()
-}
+pub use testkit::workspace_root;
 
 /// Polls `check` until it gives a value, or panics after `timeout`.
-pub fn wait_until<T>(timeout: Duration, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(value) = check() {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+pub fn wait_until<T>(timeout: Duration, what: &str, check: impl FnMut() -> Option<T>) -> T {
+    nsproc::wait_until(timeout, what, check).unwrap_or_else(|err| panic!("{err}"))
 }
 
 /// A folder under the temp dir, removed when dropped.
@@ -151,6 +137,8 @@ pub struct Options<'a> {
     pub port: Option<u16>,
     /// Start the runner as this uid and gid instead of the caller's.
     pub user: Option<u32>,
+    /// The workspace whose transcripts make the allowlist (default: ours).
+    pub root: Option<&'a Path>,
 }
 
 /// The real `lab-runner`, stopped with SIGTERM (then SIGKILL) when dropped.
@@ -175,7 +163,7 @@ impl Runner {
             .arg("--book")
             .arg(book.path())
             .arg("--root")
-            .arg(workspace_root())
+            .arg(options.root.map_or_else(workspace_root, Path::to_path_buf))
             .args(["--port", &options.port.unwrap_or(0).to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::piped());
@@ -309,9 +297,7 @@ impl Runner {
 
     /// Open file descriptors of the runner.
     pub fn fds(&self) -> usize {
-        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
-            .map(|d| d.count())
-            .unwrap_or(0)
+        nsproc::procfs::open_files(self.pid()).map_or(0, |open| open.len())
     }
 
     /// The runner's child processes.
