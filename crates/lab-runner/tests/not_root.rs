@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::*;
 use testkit::shared::SharedTree;
@@ -11,7 +11,7 @@ use testkit::shared::SharedTree;
 /// The unprivileged user the runner is started as (nobody).
 const NOBODY: u32 = 65534;
 
-/// The lab binaries and the labs' transcripts, copied where `nobody` may
+/// The runner, the lab binaries and the labs' transcripts, copied where `nobody` may
 /// read them (the checkout may sit in a folder only root can enter).
 fn shared_tree() -> Option<(SharedTree, PathBuf, PathBuf)> {
     let tree = SharedTree::new("lab-runner").expect("a shared folder");
@@ -20,6 +20,7 @@ fn shared_tree() -> Option<(SharedTree, PathBuf, PathBuf)> {
         let bin = testkit::require(&format!("the {package} binary"), built)?;
         tree.copy(&bin, &format!("bin/{package}")).expect("copy");
     }
+    tree.copy(Path::new(BIN), "bin/lab-runner").expect("copy");
     let root = tree
         .workspace_transcripts(&workspace_root())
         .expect("copy the transcripts");
@@ -44,6 +45,7 @@ fn a_runner_without_root_refuses_root_commands_and_runs_the_others() {
     let runner = Runner::start(Options {
         bin_dir: Some(&bins),
         root: Some(&workspace),
+        program: Some(&bins.join("lab-runner")),
         user: Some(NOBODY),
         ..Options::default()
     });

@@ -139,6 +139,8 @@ pub struct Options<'a> {
     pub user: Option<u32>,
     /// The workspace whose transcripts make the allowlist (default: ours).
     pub root: Option<&'a Path>,
+    /// The runner executable to start (default: the one cargo built).
+    pub program: Option<&'a Path>,
 }
 
 /// The real `lab-runner`, stopped with SIGTERM (then SIGKILL) when dropped.
@@ -158,7 +160,7 @@ impl Runner {
         )
         .unwrap();
         std::fs::write(book.path().join("book.js"), "console.log('hi');\n").unwrap();
-        let mut command = Command::new(BIN);
+        let mut command = Command::new(options.program.unwrap_or(Path::new(BIN)));
         command
             .arg("--book")
             .arg(book.path())

@@ -43,6 +43,33 @@ impl Plain {
         Plain(child)
     }
 
+    /// Starts `bin` with SIGHUP at its default action, whatever this test
+    /// process inherited (under `nohup` it is ignored, and an ignored signal
+    /// stays ignored across execve(2), for pause as for any program), and
+    /// waits until its handlers are installed.
+    pub fn start_with_sighup_default(bin: &Path) -> Plain {
+        let mut command = Command::new(bin);
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        // SAFETY: between fork and exec the child only calls signal(2),
+        // which is async-signal-safe, and allocates nothing.
+        unsafe {
+            command.pre_exec(|| {
+                nix::sys::signal::signal(Signal::SIGHUP, nix::sys::signal::SigHandler::SigDfl)
+                    .map(|_| ())
+                    .map_err(std::io::Error::from)
+            });
+        }
+        let child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let plain = Plain(child);
+        nsproc::wait_for_handlers(plain.pid(), &HANDLED, BOUND).unwrap();
+        plain
+    }
+
     /// Starts `bin args...` and waits until its handlers are installed.
     pub fn start(bin: &Path, args: &[&str]) -> Plain {
         let plain = Plain::spawn(bin, args);
@@ -195,7 +222,7 @@ pub fn check_shutdown_not_pid1(bin: &Path, signal: Signal, name: &str) {
 
 /// Not PID 1: SIGHUP has its default action, so it kills pause.
 pub fn check_sighup_kills_not_pid1(bin: &Path) {
-    let pause = Plain::start(bin, &[]);
+    let pause = Plain::start_with_sighup_default(bin);
     pause.signal(Signal::SIGHUP);
     let (status, _, err) = pause.finish();
     assert_eq!(status.signal(), Some(Signal::SIGHUP as i32), "{status}");
