@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use transcripts::{CatalogEntry, Lab, Need};
+use transcripts::{CatalogEntry, Need};
 
 use crate::{Error, labenv};
 
@@ -18,6 +18,9 @@ pub struct Runnable {
     pub needs: Vec<Need>,
     pub commands: Vec<String>,
     pub outputs: Vec<String>,
+    /// The manifest's `settle`: run, unseen, after a step that starts a
+    /// background job, before the step counts as done.
+    pub settle: Option<String>,
     /// Why it cannot run on this machine, if it cannot.
     pub why_not: Option<String>,
 }
@@ -80,6 +83,7 @@ impl Allowlist {
                     needs: entry.needs,
                     commands: entry.steps.iter().map(|s| s.command.clone()).collect(),
                     outputs: entry.steps.into_iter().map(|s| s.output).collect(),
+                    settle: entry.settle,
                 }
             })
             .collect();
@@ -126,45 +130,6 @@ impl Allowlist {
 /// The catalog of a labs-like folder: `extra/<lab>/transcripts/`. The
 /// entries' files are absolute, so they resolve outside the workspace.
 fn extra_catalog(extra: &Path) -> Result<Vec<CatalogEntry>, Error> {
-    let listing = std::fs::read_dir(extra).map_err(Error::io(format!(
-        "read the extra transcripts folder {}",
-        extra.display()
-    )))?;
-    let mut dirs: Vec<PathBuf> = listing
-        .flatten()
-        .map(|e| e.path())
-        .filter(|dir| {
-            dir.join("transcripts")
-                .join(transcripts::MANIFEST)
-                .is_file()
-        })
-        .collect();
-    dirs.sort();
-    let mut entries = Vec::new();
-    for dir in dirs {
-        let dir = std::path::absolute(&dir).map_err(Error::io("resolve a lab folder"))?;
-        let lab = Lab::open(&dir)?;
-        for transcript in lab.transcripts()? {
-            let redacted = transcript.expected();
-            entries.push(CatalogEntry {
-                id: format!("{}/{}", lab.name(), transcript.entry.id),
-                lab: lab.name(),
-                file: transcript.path.to_string_lossy().into_owned(),
-                claims: transcript.entry.claims,
-                needs: transcript.entry.needs,
-                runnable: transcript.entry.runnable,
-                steps: transcript
-                    .steps
-                    .into_iter()
-                    .zip(redacted)
-                    .map(|(step, redacted)| transcripts::CatalogStep {
-                        command: step.command,
-                        output: step.output,
-                        redacted,
-                    })
-                    .collect(),
-            });
-        }
-    }
-    Ok(entries)
+    let extra = std::path::absolute(extra).map_err(Error::io("resolve a lab folder"))?;
+    Ok(transcripts::catalog_of(&extra, None)?)
 }

@@ -93,18 +93,6 @@ pub fn setns_demo(place: &RunPlace) -> Command {
     command
 }
 
-/// What runs, unseen, after a step of `lab` (before the step counts as
-/// done): the pause lab's replay waits, after a command that starts pause
-/// in the background, until its handlers show in `SigCgt`, so that the
-/// next command's signal finds them in place.
-pub fn settle(lab: &str, command: &str) -> Option<&'static str> {
-    (lab == "pause" && command.trim_end().ends_with('&')).then_some(
-        "until [ -r /proc/$!/status ] && \
-         (( (0x$(sed -n 's/^SigCgt:\\t//p' /proc/$!/status) & 0x14002) == 0x14002 )); \
-         do sleep 0.01; done",
-    )
-}
-
 /// Why a transcript of `lab` with `needs` cannot run here, if it cannot.
 pub fn why_not(lab: &str, needs: &[Need], bin_dir: &Path, is_root: bool) -> Option<String> {
     let missing: Vec<&(&str, &str)> = lab_binaries(lab)
@@ -180,12 +168,5 @@ mod tests {
         let why = why_not("other-lab", &[Need::Root], dir, false).unwrap();
         assert!(why.contains("needs root"), "{why}");
         assert_eq!(why_not("other-lab", &[Need::Root], dir, true), None);
-    }
-
-    #[test]
-    fn only_the_pause_lab_waits_after_a_background_start() {
-        assert!(settle("pause", "pause --unknown-flag &").is_some());
-        assert!(settle("pause", "pause -v").is_none());
-        assert!(settle("setns-demo", "sleep 1 &").is_none());
     }
 }

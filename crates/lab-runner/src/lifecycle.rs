@@ -133,7 +133,7 @@ async fn drive(run: Arc<Run>, settings: Arc<Settings>) -> Outcome {
             index,
             command: command.clone(),
         });
-        let settle = labenv::settle(&run.entry.lab, command);
+        let settle = transcripts::settle_after(run.entry.settle.as_deref(), command);
         if let Err(e) = session.send(command, settle).await {
             events.push(Event::Stderr {
                 index,

@@ -197,6 +197,7 @@ mod tests {
             needs: vec![transcripts::Need::Root],
             commands: vec!["touch /nonexistent/marker".into()],
             outputs: vec![String::new()],
+            settle: None,
             why_not: None,
         };
         let settings = Settings {

@@ -21,6 +21,9 @@ pub struct CatalogEntry {
     pub claims: Vec<String>,
     pub needs: Vec<Need>,
     pub runnable: bool,
+    /// Run, unseen, after each step that starts a background job
+    /// ([`crate::manifest::Entry::settle`]).
+    pub settle: Option<String>,
     pub steps: Vec<CatalogStep>,
 }
 
@@ -37,7 +40,14 @@ pub struct CatalogStep {
 /// Every transcript of every `labs/*/transcripts/transcripts.toml` under
 /// `workspace_root`, labs in name order, transcripts in manifest order.
 pub fn catalog(workspace_root: &Path) -> Result<Vec<CatalogEntry>, Error> {
-    let labs_dir = workspace_root.join("labs");
+    catalog_of(&workspace_root.join("labs"), Some(workspace_root))
+}
+
+/// The same for a labs-like folder `labs_dir` (`<lab>/transcripts/...`,
+/// outside the workspace too: the runner's test transcripts). Files are
+/// given relative to `relative_to`, or as they are when it is `None`.
+pub fn catalog_of(labs_dir: &Path, relative_to: Option<&Path>) -> Result<Vec<CatalogEntry>, Error> {
+    let labs_dir = labs_dir.to_path_buf();
     let listing = std::fs::read_dir(&labs_dir).map_err(|source| Error::Read {
         path: labs_dir.clone(),
         source,
@@ -54,9 +64,8 @@ pub fn catalog(workspace_root: &Path) -> Result<Vec<CatalogEntry>, Error> {
         for transcript in lab.transcripts()? {
             let redacted = transcript.expected();
             let entry = transcript.entry;
-            let file = transcript
-                .path
-                .strip_prefix(workspace_root)
+            let file = relative_to
+                .and_then(|root| transcript.path.strip_prefix(root).ok())
                 .unwrap_or(&transcript.path);
             entries.push(CatalogEntry {
                 id: format!("{}/{}", lab.name(), entry.id),
@@ -65,6 +74,7 @@ pub fn catalog(workspace_root: &Path) -> Result<Vec<CatalogEntry>, Error> {
                 claims: entry.claims,
                 needs: entry.needs,
                 runnable: entry.runnable,
+                settle: entry.settle,
                 steps: transcript
                     .steps
                     .into_iter()

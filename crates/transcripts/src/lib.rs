@@ -32,9 +32,9 @@ mod replay;
 mod shell;
 mod transcript;
 
-pub use catalog::{CatalogEntry, CatalogStep, catalog};
+pub use catalog::{CatalogEntry, CatalogStep, catalog, catalog_of};
 pub use error::Error;
-pub use manifest::{Entry, MANIFEST, Manifest, Need, Replace};
+pub use manifest::{Entry, MANIFEST, Manifest, Need, Replace, settle_after};
 pub use redact::{Context, Redaction, Redactor};
 pub use replay::{BLESS_VAR, Lab, Transcript, assert_replay, blessing, workspace_root};
 pub use shell::Shell;

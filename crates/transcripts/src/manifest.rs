@@ -39,6 +39,25 @@ pub struct Entry {
     /// Lab-specific replacements, applied after the named redactions.
     #[serde(default)]
     pub replace: Vec<Replace>,
+    /// A shell command run, unseen, after each step that starts a job in
+    /// the background (`... &`), before the step counts as done: it waits
+    /// until that job (`$!`) is ready, so the next step finds it so. The
+    /// replay and the in-page runner both run it.
+    #[serde(default)]
+    pub settle: Option<String>,
+}
+
+impl Entry {
+    /// What to run, unseen, after `command` (see [`settle_after`]).
+    pub fn settle_after(&self, command: &str) -> Option<&str> {
+        settle_after(self.settle.as_deref(), command)
+    }
+}
+
+/// A transcript's `settle` when `command` starts a job in the background
+/// (ends with `&`), else nothing.
+pub fn settle_after<'a>(settle: Option<&'a str>, command: &str) -> Option<&'a str> {
+    settle.filter(|_| command.trim_end().ends_with('&'))
 }
 
 /// A prerequisite of a transcript.
@@ -130,6 +149,14 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settle_runs_only_after_a_background_start() {
+        let wait = Some("wait-for-it");
+        assert_eq!(settle_after(wait, "pause --unknown-flag &"), wait);
+        assert_eq!(settle_after(wait, "pause -v"), None);
+        assert_eq!(settle_after(None, "sleep 1 &"), None);
+    }
 
     #[test]
     fn reads_the_shared_format() {

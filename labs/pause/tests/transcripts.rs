@@ -2,17 +2,12 @@
 //! listed in `transcripts/transcripts.toml`), replayed by the shared
 //! harness: the commands run one by one in one bash session, with this
 //! crate's `pause` first in `$PATH`. After a command that starts pause in
-//! the background, the step waits (unseen) until its handlers show in
-//! `SigCgt`. `PAUSE_BOOK_BLESS=1` rewrites the file from a real run.
+//! the background, the step runs the manifest's `settle` (unseen): it waits
+//! until that pause's handlers show in `SigCgt`, as the in-page runner does. `PAUSE_BOOK_BLESS=1` rewrites the file from a real run.
 
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
-
-/// SIGINT, SIGTERM and SIGCHLD caught: pause is ready for signals.
-const WAIT_FOR_HANDLERS: &str = "until [ -r /proc/$!/status ] && \
-    (( (0x$(sed -n 's/^SigCgt:\\t//p' /proc/$!/status) & 0x14002) == 0x14002 )); \
-    do sleep 0.01; done";
 
 #[test]
 fn transcript_signals() {
@@ -21,11 +16,12 @@ fn transcript_signals() {
     let mut bash = Command::new("bash");
     bash.env("PATH", path);
     let mut shell = transcripts::Shell::start(bash, Duration::from_secs(30)).unwrap();
-    transcripts::assert_replay(env!("CARGO_MANIFEST_DIR"), "signals", |command| {
-        if command.ends_with('&') {
-            shell.run(&format!("{command}\n{WAIT_FOR_HANDLERS}"))
-        } else {
-            shell.run(command)
-        }
+    let lab = transcripts::Lab::open(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let entry = lab.transcript("signals").unwrap().entry;
+    transcripts::assert_replay(env!("CARGO_MANIFEST_DIR"), "signals", |command| match entry
+        .settle_after(command)
+    {
+        Some(settle) => shell.run(&format!("{command}\n{settle}")),
+        None => shell.run(command),
     });
 }
