@@ -22,8 +22,10 @@ use crate::{first_read, images, machine};
 const REAP_ROUNDS: usize = 5;
 /// Idle memory is read from this many copies of each program, idle side by
 /// side; the median is kept (where the stack starts in its page is random,
-/// so one copy may touch a stack page more than the next).
-const IDLE_COPIES: usize = 5;
+/// so one copy may touch a stack page more than the next). With five, the
+/// median of two programs whose pages match outside the stack still came
+/// out a stack page apart in one run of two; 21 keep that chance small.
+const IDLE_COPIES: usize = 21;
 
 /// A program found, and the index of its row.
 type Present = Vec<(usize, Peer)>;

@@ -44,8 +44,8 @@ pub enum Command {
         /// Rounds of each pair
         #[arg(default_value_t = 30, value_parser = RangedU64ValueParser::<usize>::new().range(1..))]
         runs: usize,
-        /// The setns-demo binary to time [default: the workspace's release
-        /// build, built now]
+        /// The setns-demo binary to time [default: the workspace's static
+        /// release build, built now]
         setns_demo: Option<PathBuf>,
     },
     /// Only the first read (a fresh clone to the book's first page), printed

@@ -1,8 +1,9 @@
 //! The first read: what a newcomer with only Rust waits for between a fresh
-//! clone and the first page of the book, the way `cargo xtask serve` gets
-//! there: compiling the task runner, installing the pinned mdbook, and the
-//! first `mdbook build` (which compiles the book's preprocessors). Each step
-//! runs from clean: a `CARGO_HOME` of its own whose `registry` is a link to
+//! clone and the first page of the book: compiling the task runner, then
+//! what `cargo xtask serve` does before its first page, run as `cargo xtask
+//! serve --build-only` (installing the pinned mdbook while the book's
+//! preprocessors compile, then the first `mdbook build`). Each step runs
+//! from clean: a `CARGO_HOME` of its own whose `registry` is a link to
 //! the crates already downloaded (so nothing is fetched: `--offline`), and
 //! target directories of their own. Against a baseline measured in the same
 //! run: a release build, from clean, of `serde_json`, a small crate that
@@ -20,17 +21,20 @@ use serde::{Deserialize, Serialize};
 /// The steps, in seconds.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FirstRead {
-    /// `cargo install --locked --offline mdbook@VERSION`, as `--first-read` named it.
+    /// The mdbook `serve --build-only` installs, as `--first-read` named it
+    /// (`mdbook@VERSION`).
     pub mdbook: String,
     pub baseline_s: f64,
+    /// `cargo build -p xtask`.
     pub task_runner_s: f64,
-    pub install_s: f64,
-    pub first_build_s: f64,
+    /// `xtask serve --build-only`: mdbook installed while the preprocessors
+    /// compile, then the first book build.
+    pub book_s: f64,
 }
 
 impl FirstRead {
     pub fn total_s(&self) -> f64 {
-        self.task_runner_s + self.install_s + self.first_build_s
+        self.task_runner_s + self.book_s
     }
 
     pub fn ratio(&self) -> f64 {
@@ -51,6 +55,29 @@ fn registry() -> anyhow::Result<PathBuf> {
         registry.display()
     );
     Ok(registry)
+}
+
+/// `PATH` without the directories that hold an `mdbook`, so that `serve`
+/// installs its own as on a fresh machine; `cargo` and `rustc` from such a
+/// directory (cargo's own bin) stay reachable through links in `bin`.
+fn path_without_mdbook(bin: &Path) -> anyhow::Result<std::ffi::OsString> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut kept = vec![bin.to_path_buf()];
+    std::fs::create_dir_all(bin).with_context(|| format!("cannot create {}", bin.display()))?;
+    for dir in std::env::split_paths(&path) {
+        if !dir.join("mdbook").exists() {
+            kept.push(dir);
+            continue;
+        }
+        for tool in ["cargo", "rustc", "rustup"] {
+            let (source, link) = (dir.join(tool), bin.join(tool));
+            if source.exists() && !link.exists() {
+                std::os::unix::fs::symlink(&source, &link)
+                    .with_context(|| format!("cannot link {}", link.display()))?;
+            }
+        }
+    }
+    std::env::join_paths(kept).context("a PATH entry holds a ':'")
 }
 
 /// Runs `command` to its end; its wall-clock time in seconds.
@@ -125,35 +152,39 @@ pub fn measure(root: &Path, work: &Path, mdbook: &str) -> anyhow::Result<FirstRe
         "the task runner: cargo build -p xtask",
         cargo(&clone_target).args(["build", "--offline", "--quiet", "-p", "xtask"]),
     )?;
-    let install_s = timed(
-        &format!("cargo install --locked {mdbook}"),
-        cargo(&clone_target.join("book-tools"))
-            .args(["install", "--locked", "--offline", "--quiet", mdbook])
-            .arg("--root")
-            .arg(&home),
-    )?;
-    let book = scratch.join("book");
-    let mut build = Command::new(home.join("bin/mdbook"));
-    build
+    // What `cargo xtask serve` runs before it serves, into this run's own
+    // CARGO_HOME (mdbook is installed in its bin) and target directory.
+    let mut serve = Command::new(clone_target.join("debug/xtask"));
+    serve
+        .args(["serve", "--build-only"])
         .current_dir(root)
         .env("CARGO_HOME", &home)
         .env("CARGO_TARGET_DIR", &clone_target)
         .env("CARGO_NET_OFFLINE", "true")
-        .env_remove("RUSTFLAGS")
-        // What `cargo xtask serve` sets: mermaid fences by the workspace's own
-        // preprocessor, no mdbook-mermaid to install.
-        .env(
-            "MDBOOK_PREPROCESSOR__MERMAID__COMMAND",
-            "cargo run --quiet --package mermaid-fence --",
-        )
-        .arg("build")
-        .arg("--dest-dir")
-        .arg(&book);
-    let first_build_s = timed("the first mdbook build of the book", &mut build)?;
-    let first_page = book.join("html/en/index.html");
+        .env("PATH", path_without_mdbook(&scratch.join("bin"))?)
+        .env_remove("RUSTFLAGS");
+    let before = std::time::SystemTime::now();
+    let book_s = timed(
+        &format!("xtask serve --build-only ({mdbook} and the first book build)"),
+        &mut serve,
+    )?;
+    let installed = home.join("bin/mdbook");
+    let version = Command::new(&installed)
+        .arg("--version")
+        .output()
+        .with_context(|| format!("serve --build-only installed no {}", installed.display()))?;
+    let (_, pinned) = mdbook.split_once('@').unwrap_or(("", mdbook));
     ensure!(
-        first_page.is_file(),
-        "the build wrote no {}",
+        String::from_utf8_lossy(&version.stdout).contains(pinned),
+        "serve --build-only installed mdbook {}, not {pinned}: is the pin in crates/xtask/src/tools.rs another?",
+        String::from_utf8_lossy(&version.stdout).trim()
+    );
+    // book.toml's build-dir: the build writes the repository's own book.
+    let first_page = root.join("target/book/html/en/index.html");
+    let written = std::fs::metadata(&first_page).and_then(|meta| meta.modified());
+    ensure!(
+        written.is_ok_and(|time| time >= before),
+        "serve --build-only wrote no {}",
         first_page.display()
     );
     let _ = std::fs::remove_dir_all(&scratch);
@@ -161,7 +192,6 @@ pub fn measure(root: &Path, work: &Path, mdbook: &str) -> anyhow::Result<FirstRe
         mdbook: mdbook.to_string(),
         baseline_s,
         task_runner_s,
-        install_s,
-        first_build_s,
+        book_s,
     })
 }

@@ -39,18 +39,13 @@ impl PodStart {
     }
 }
 
-/// The release build of `setns-demo`, made by a nested cargo (a no-op when fresh).
+/// `setns-demo` built static (`testkit::bins::STATIC_RUSTFLAGS`), as a tool
+/// copied onto a node would be, by a nested cargo (a no-op when fresh).
+/// Linked dynamically, loading libc and libgcc_s at every start made `exec`
+/// about 1.2 times `nsenter` on a quiet machine; static, the two are even.
 pub fn build_setns_demo() -> anyhow::Result<PathBuf> {
-    let root = testkit::workspace_root();
-    testkit::run::output_of(testkit::run::cargo().current_dir(&root).args([
-        "build",
-        "--quiet",
-        "--release",
-        "-p",
-        "setns-demo",
-    ]))
-    .context("setns-demo did not build (cargo build --release -p setns-demo)")?;
-    Ok(root.join("target/release/setns-demo"))
+    testkit::workspace_static_binary("setns-demo", "setns-demo")
+        .context("setns-demo did not build static (see the cargo error above)")
 }
 
 /// Measures `runs` rounds of each pair; `work` holds the pods' state.

@@ -45,7 +45,7 @@ fn took(started: Instant) -> String {
 }
 
 /// Fails at once, before minutes of building, if the port is taken.
-fn check_port(port: u16) -> anyhow::Result<()> {
+pub fn check_port(port: u16) -> anyhow::Result<()> {
     std::net::TcpListener::bind(("127.0.0.1", port))
         .map(drop)
         .with_context(|| {
@@ -56,21 +56,10 @@ fn check_port(port: u16) -> anyhow::Result<()> {
         })
 }
 
-pub fn run(root: &Path, port: u16, mut mdbook: Command) -> anyhow::Result<()> {
-    check_port(port)?;
-
+pub fn run(root: &Path, port: u16) -> anyhow::Result<()> {
     let started = Instant::now();
-    println!("Building the book (mdbook build; the first time also compiles its preprocessors)...");
-    let status = mdbook
-        .arg("build")
-        .status()
-        .context("cannot run mdbook build")?;
-    anyhow::ensure!(
-        status.success(),
-        "mdbook build ended with {status}: its messages above name the page"
-    );
-    // book.toml's build-dir; mdBook gives each renderer a folder.
-    let book = root.join("target").join("book").join("html");
+    println!("Building the book...");
+    let book = super::build_book(root)?;
     println!("Book built in {} ({}).", took(started), book.display());
 
     let catalog = transcripts::catalog(root).context("cannot list the labs' transcripts")?;

@@ -1,7 +1,8 @@
-//! `cargo xtask serve [--port N] [--open]`: install mdbook if needed, then
-//! `mdbook serve` the book at the repository's root. With `--labs`, the book
-//! is built once and served by the local lab runner instead, so that its
-//! Run buttons work ([`labs`]).
+//! `cargo xtask serve [--port N] [--open]`: install mdbook if needed while
+//! the book's preprocessors compile ([`prepare`]), then `mdbook serve` the
+//! book at the repository's root. With `--labs`, the book is built once and
+//! served by the local lab runner instead, so that its Run buttons work
+//! ([`labs`]); with `--build-only`, it is built once and not served.
 //!
 //! Only mdbook is installed: the one thing mdbook-mermaid does at build time,
 //! turning ```mermaid fences into `<pre class="mermaid">`, is done by our
@@ -10,14 +11,13 @@
 //! is newer than the one it was built against, which a reader cannot act on.
 //! book.toml still names mdbook-mermaid, for plain `mdbook build`.
 
-use crate::tools::{self, InstallEvent};
+use crate::tools;
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 mod labs;
+mod prepare;
 
 /// What `cargo xtask serve` runs for book.toml's `[preprocessor.mermaid]`.
 const MERMAID_FENCE: &str = "cargo run --quiet --package mermaid-fence --";
@@ -35,6 +35,10 @@ pub struct Args {
     /// buttons beside runnable listings run them on this machine
     #[arg(long)]
     labs: bool,
+    /// Build the book once into target/book/html (installing mdbook if
+    /// needed) and stop, without serving it
+    #[arg(long, conflicts_with_all = ["labs", "open"])]
+    build_only: bool,
 }
 
 /// The repository's root, where book.toml is.
@@ -43,55 +47,6 @@ pub fn repo_root() -> PathBuf {
         .join("../..")
         .canonicalize()
         .unwrap_or_else(|_| PathBuf::from("."))
-}
-
-/// Installs the pinned mdbook if it is missing, drawing cargo's progress as
-/// a bar: crates built, crates left, the ones compiling now, time left.
-fn install_mdbook() -> anyhow::Result<()> {
-    let Some((tool, found)) = tools::missing_tools(&[tools::MDBOOK]).pop() else {
-        return Ok(());
-    };
-    let why = match found {
-        Some(version) => format!("{version} is installed"),
-        None => "it is not installed".into(),
-    };
-    println!(
-        "Installing mdbook {} ({why}): only the first time, a few minutes on 2 cores.",
-        tool.version
-    );
-    let bar = ProgressBar::new(0).with_style(
-        ProgressStyle::with_template(
-            "{spinner} {elapsed:>4} [{bar:30}] {pos}/{len} crates, about {eta} left: {wide_msg}",
-        )
-        .context("the progress bar's template")?
-        .progress_chars("=> "),
-    );
-    bar.enable_steady_tick(Duration::from_millis(250));
-    let started = Instant::now();
-    let result = tools::install_tools(&[tool], &mut |event| match event {
-        InstallEvent::Progress {
-            done,
-            total,
-            building,
-        } => {
-            bar.set_length(total);
-            bar.set_position(done);
-            bar.set_message(building);
-        }
-        // Errors show at once; the rest of cargo's log is kept for a failure.
-        InstallEvent::Line(line) if line.starts_with("error") => bar.println(line),
-        InstallEvent::Line(_) => {}
-    });
-    bar.finish_and_clear();
-    result.map_err(anyhow::Error::msg)?;
-    let secs = started.elapsed().as_secs();
-    println!(
-        "mdbook {} installed in {}m{:02}s.",
-        tool.version,
-        secs / 60,
-        secs % 60
-    );
-    Ok(())
 }
 
 /// mdBook with the book's tools on `PATH` and mermaid-fence for mermaid.
@@ -105,17 +60,42 @@ fn mdbook(root: &std::path::Path) -> Command {
     command
 }
 
+/// `mdbook build` into book.toml's build-dir; the html renderer's folder.
+fn build_book(root: &std::path::Path) -> anyhow::Result<PathBuf> {
+    let status = mdbook(root)
+        .arg("build")
+        .status()
+        .context("cannot run mdbook build")?;
+    anyhow::ensure!(
+        status.success(),
+        "mdbook build ended with {status}: its messages above name the page"
+    );
+    // mdBook gives each renderer a folder of its own.
+    Ok(root.join("target").join("book").join("html"))
+}
+
 pub fn run(options: Args) -> anyhow::Result<()> {
-    install_mdbook()?;
     let root = repo_root();
     if options.labs {
-        return labs::run(&root, options.port, mdbook(&root));
+        // Before minutes of building.
+        labs::check_port(options.port)?;
+    }
+    prepare::prepare(&root)?;
+    if options.labs {
+        return labs::run(&root, options.port);
+    }
+    if options.build_only {
+        let book = build_book(&root)?;
+        println!(
+            "The book is built: open {}",
+            book.join("index.html").display()
+        );
+        return Ok(());
     }
     let base = format!("http://localhost:{}", options.port);
     println!("Serving the book from {} (Ctrl-C stops):", root.display());
     println!("  简体中文: {base}/zh/index.html");
     println!("  English:  {base}/en/index.html");
-    println!("(the first build also compiles the book's two preprocessors: about a minute)");
     let mut command = mdbook(&root);
     command
         .arg("serve")
@@ -157,7 +137,8 @@ mod tests {
             Args {
                 port: 3000,
                 open: false,
-                labs: false
+                labs: false,
+                build_only: false
             }
         );
         assert_eq!(
@@ -165,7 +146,8 @@ mod tests {
             Args {
                 port: 8080,
                 open: true,
-                labs: false
+                labs: false,
+                build_only: false
             }
         );
         assert_eq!(
@@ -173,7 +155,8 @@ mod tests {
             Args {
                 port: 3100,
                 open: false,
-                labs: true
+                labs: true,
+                build_only: false
             }
         );
         assert_eq!(parse(&["-p=4000"]).unwrap().port, 4000);
@@ -211,5 +194,14 @@ mod tests {
                 .contains("cannot be used with")
         );
         assert!(parse(&["--labs=1"]).unwrap_err().contains("--labs"));
+        assert!(parse(&["--build-only"]).unwrap().build_only);
+        for other in ["--labs", "--open"] {
+            assert!(
+                parse(&["--build-only", other])
+                    .unwrap_err()
+                    .contains("cannot be used with"),
+                "{other}"
+            );
+        }
     }
 }

@@ -31,7 +31,9 @@ fn root_here() -> Result<(), String> {
     if which::which("ip").is_err() || which::which("docker").is_err() {
         return Err("the census runs ip and docker: install iproute2 and docker.io".into());
     }
-    Ok(())
+    testkit::docker::engine()
+        .map(drop)
+        .map_err(|err| format!("the census asks Docker for its containers: {err}"))
 }
 
 #[test]
