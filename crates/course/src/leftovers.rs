@@ -92,12 +92,25 @@ pub const MARKER: &str = "PAUSE_BOOK_CHECK_RUN";
 fn end_holders(files: &[PathBuf], marker: &str) -> Vec<String> {
     let mut ended = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(5);
+    let mut unsure_since: Option<Instant> = None;
     loop {
-        let holders = holders_of(files, marker);
-        if holders.is_empty() || Instant::now() > deadline {
+        let look = look(files, marker);
+        if look.holders.is_empty() {
+            // A process caught inside execve shows an empty environment for
+            // a moment; look again until it has one. A process whose
+            // environment stays empty (`env -i`) is given up after UNSURE.
+            let unsure_for = unsure_since.get_or_insert_with(Instant::now).elapsed();
+            if look.unsure.is_empty() || unsure_for > UNSURE || Instant::now() > deadline {
+                return ended;
+            }
+            std::thread::yield_now();
+            continue;
+        }
+        unsure_since = None;
+        if Instant::now() > deadline {
             return ended;
         }
-        for pid in holders {
+        for pid in look.holders {
             let line = format!("{pid} {}", procfs::cmdline(pid).unwrap_or_default());
             // SAFETY: kill(2) on a PID has no memory effects; a PID that is
             // gone by now just makes it fail with ESRCH.
@@ -110,18 +123,45 @@ fn end_holders(files: &[PathBuf], marker: &str) -> Vec<String> {
     }
 }
 
+/// How long an empty environment is looked at again: an execve takes well
+/// under a millisecond.
+const UNSURE: Duration = Duration::from_millis(200);
+
+/// One look at every process.
+struct Look {
+    /// Holding one of the files, or carrying the marker.
+    holders: Vec<i32>,
+    /// Not holding the files, with an empty environment that may be an
+    /// execve under way (kernel threads, with no `exe`, are left out).
+    unsure: Vec<i32>,
+}
+
+fn look(files: &[PathBuf], marker: &str) -> Look {
+    let me = std::process::id() as i32;
+    let mut look = Look {
+        holders: Vec::new(),
+        unsure: Vec::new(),
+    };
+    for pid in procfs::all_pids().unwrap_or_default() {
+        if pid == me {
+            continue;
+        }
+        let holds = procfs::open_files(pid)
+            .is_ok_and(|open| open.iter().any(|target| files.contains(target)));
+        match procfs::environ(pid) {
+            _ if holds => look.holders.push(pid),
+            Ok(env) if env.iter().any(|e| e == marker) => look.holders.push(pid),
+            Ok(env) if env.is_empty() && std::fs::read_link(format!("/proc/{pid}/exe")).is_ok() => {
+                look.unsure.push(pid)
+            }
+            _ => {}
+        }
+    }
+    look
+}
+
 /// The processes other than this one with a descriptor open on one of
 /// `files`, or with `marker` in their environment. Zombies hold nothing.
 pub fn holders_of(files: &[PathBuf], marker: &str) -> Vec<i32> {
-    let me = std::process::id() as i32;
-    procfs::all_pids()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|&pid| pid != me)
-        .filter(|&pid| {
-            let holds = procfs::open_files(pid)
-                .is_ok_and(|open| open.iter().any(|target| files.contains(target)));
-            holds || procfs::environ(pid).is_ok_and(|env| env.iter().any(|e| e == marker))
-        })
-        .collect()
+    look(files, marker).holders
 }

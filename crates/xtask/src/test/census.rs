@@ -176,7 +176,13 @@ fn state_dirs() -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     found.extend(prefixed("/tmp", "setns-demo-"));
     found.extend(prefixed("/tmp", "lab-runner-"));
-    found.extend(prefixed("/run/setns-demo", ""));
+    // setns-demo's lock file stays once made, by design: unlinking a lock
+    // file that another command may be waiting on would let two hold it.
+    found.extend(
+        prefixed("/run/setns-demo", "")
+            .into_iter()
+            .filter(|path| path != "/run/setns-demo/.lock"),
+    );
     found.extend(prefixed("/run", "real-node-"));
     found
 }
