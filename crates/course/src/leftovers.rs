@@ -127,7 +127,7 @@ fn end_holders(files: &[PathBuf], marker: &str) -> Vec<String> {
 /// under a millisecond.
 const UNSURE: Duration = Duration::from_millis(200);
 
-/// One look at every process.
+/// One look at every process other than this one. Zombies hold nothing.
 struct Look {
     /// Holding one of the files, or carrying the marker.
     holders: Vec<i32>,
@@ -148,8 +148,11 @@ fn look(files: &[PathBuf], marker: &str) -> Look {
         }
         let holds = procfs::open_files(pid)
             .is_ok_and(|open| open.iter().any(|target| files.contains(target)));
+        if holds {
+            look.holders.push(pid);
+            continue;
+        }
         match procfs::environ(pid) {
-            _ if holds => look.holders.push(pid),
             Ok(env) if env.iter().any(|e| e == marker) => look.holders.push(pid),
             Ok(env) if env.is_empty() && std::fs::read_link(format!("/proc/{pid}/exe")).is_ok() => {
                 look.unsure.push(pid)
@@ -158,10 +161,4 @@ fn look(files: &[PathBuf], marker: &str) -> Look {
         }
     }
     look
-}
-
-/// The processes other than this one with a descriptor open on one of
-/// `files`, or with `marker` in their environment. Zombies hold nothing.
-pub fn holders_of(files: &[PathBuf], marker: &str) -> Vec<i32> {
-    look(files, marker).holders
 }

@@ -39,7 +39,7 @@ fn target_dir(root: &Path) -> PathBuf {
     }
 }
 
-fn took(started: Instant) -> String {
+pub fn took(started: Instant) -> String {
     let secs = started.elapsed().as_secs();
     format!("{}m{:02}s", secs / 60, secs % 60)
 }

@@ -88,9 +88,8 @@ pub fn prepare(root: &Path) -> anyhow::Result<()> {
     let joined = |what: &str| anyhow::anyhow!("{what} stopped with a panic; run again");
     installed.map_err(|_| joined("the mdbook install"))??;
     compiled.map_err(|_| joined("compiling the preprocessors"))??;
-    let secs = started.elapsed().as_secs();
-    if secs >= 2 {
-        println!("Ready in {}m{:02}s.", secs / 60, secs % 60);
+    if started.elapsed() >= Duration::from_secs(2) {
+        println!("Ready in {}.", super::labs::took(started));
     }
     Ok(())
 }
