@@ -207,6 +207,75 @@ mod tests {
         );
     }
 
+    /// The figures the chapters quote in their prose are those of the
+    /// committed run, in both languages: a new run that moves them fails
+    /// here until the text says the new ones.
+    #[test]
+    fn the_chapters_quote_the_committed_run() {
+        let root = testkit::workspace_root();
+        let json = std::fs::read_to_string(root.join("labs/pause-tiny/bench/latest.json")).unwrap();
+        let run: Run = serde_json::from_str(&json).unwrap();
+        let pod = run
+            .pod_start
+            .as_ref()
+            .expect("the committed run has a pod start");
+        let first = run
+            .first_read
+            .as_ref()
+            .expect("the committed run has a first read");
+        let (ratio_run, ratio_exec) = (pod.run_ratio(), pod.exec_ratio());
+        let total = first.total_s().round() as u64;
+        let (min, sec) = (total / 60, total % 60);
+        let times = first.ratio().round();
+        let expected = [
+            (
+                "en/measurements.md",
+                format!("to {ratio_run:.2} times in the run above"),
+            ),
+            (
+                "en/measurements.md",
+                format!("`exec` is {ratio_exec:.2} times `nsenter`"),
+            ),
+            (
+                "en/measurements.md",
+                format!("{min} min {sec:02} s from a fresh clone to the first page, {times} times"),
+            ),
+            (
+                "zh/measurements.md",
+                format!("上面这次运行里的 {ratio_run:.2} 倍"),
+            ),
+            (
+                "zh/measurements.md",
+                format!("`exec` 用时是 `nsenter` 的 {ratio_exec:.2} 倍"),
+            ),
+            (
+                "zh/measurements.md",
+                format!("从全新克隆到第一页用了 {min} 分 {sec:02} 秒，是基线 5 秒的 {times} 倍"),
+            ),
+            (
+                "en/how-it-works.md",
+                format!("in {ratio_run:.2} times the time a bare"),
+            ),
+            (
+                "en/how-it-works.md",
+                format!("`exec` takes {ratio_exec:.2} times the time of `nsenter`"),
+            ),
+            (
+                "zh/how-it-works.md",
+                format!("的 {ratio_run:.2} 倍；`exec` 用时是 `nsenter` 的 {ratio_exec:.2} 倍"),
+            ),
+        ];
+        for (page, text) in expected {
+            let path = root.join("src").join(page);
+            let body = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                body.contains(&text),
+                "{} does not say {text:?}",
+                path.display()
+            );
+        }
+    }
+
     /// The chapter's copy of the results (labs/pause-tiny/bench) is what
     /// this code writes from its JSON: the same keys and values, the same
     /// table and charts to the byte. (The JSON is compared as values: without
